@@ -1,0 +1,3 @@
+export { atomicWriteFile, atomicWriteJson } from './atomic-write.js';
+export { sha256Hex } from './checksum.js';
+export { readJsonFile } from './read-json.js';
