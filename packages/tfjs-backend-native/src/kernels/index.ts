@@ -1,0 +1,22 @@
+import { conv2DBackpropFilterKernel, conv2DBackpropInputKernel, conv2DKernel, fusedConv2DKernel } from './conv.js';
+import { addNKernel, binaryKernels, unaryKernels } from './elementwise.js';
+import type { NativeKernelSpec } from './kernel.js';
+import { batchMatMulKernel, fusedMatMulKernel } from './matmul.js';
+import { reduceKernels, transposeKernel } from './reduce.js';
+
+/** Every kernel the native backend runs itself; all other kernels are the cpu backend's. */
+export const nativeKernels: NativeKernelSpec[] = [
+  batchMatMulKernel,
+  fusedMatMulKernel,
+  conv2DKernel,
+  fusedConv2DKernel,
+  conv2DBackpropInputKernel,
+  conv2DBackpropFilterKernel,
+  ...binaryKernels,
+  ...unaryKernels,
+  addNKernel,
+  ...reduceKernels,
+  transposeKernel,
+];
+
+export const overriddenKernelNames: string[] = nativeKernels.map((k) => k.kernelName);
