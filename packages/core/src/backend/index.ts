@@ -1,0 +1,1 @@
+export { initBackend, BACKEND_ORDER, type BackendName, type BackendChoice, type InitBackendOptions } from './init-backend.js';

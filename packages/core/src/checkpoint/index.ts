@@ -1,0 +1,6 @@
+export { checkpointIOHandler } from './io-handler.js';
+export { saveVariables, loadVariables, type NamedTensors, type LoadedVariables } from './variables.js';
+export { optimizerState, restoreOptimizer } from './optimizer-state.js';
+export { CheckpointManager } from './checkpoint-manager.js';
+export { writeCheckpointDir, readCheckpointDir } from './checkpoint-dir.js';
+export { type CheckpointManifest, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint-manifest.js';

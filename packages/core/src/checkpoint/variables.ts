@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { readCheckpointDir, writeCheckpointDir } from './checkpoint-dir.js';
+import { type ModelJson, MODEL_JSON, WEIGHTS_BIN } from './weights-file.js';
+
+export type NamedTensors = Record<string, tf.Tensor>;
+
+export interface LoadedVariables {
+  /** New tensors (the caller owns and disposes them). */
+  tensors: NamedTensors;
+  metadata: Record<string, unknown>;
+  /** The directory actually read (`<dir>.old` after a save killed mid-swap). */
+  dir: string;
+}
+
+/**
+ * Saves named tensors (raw variables, optimizer slots) as a checkpoint directory: `model.json`
+ * with a weights manifest and no topology, `weights.bin`, and `checkpoint.json`. The weights load
+ * in a browser with `tf.io.loadWeights`.
+ */
+export async function saveVariables(dir: string, tensors: NamedTensors, options: { metadata?: Record<string, unknown> } = {}): Promise<void> {
+  const names = Object.keys(tensors);
+  for (const name of names) {
+    const t = tensors[name]!;
+    if (t.isDisposed) throw new Error(`cannot save variable '${name}': the tensor is disposed`);
+  }
+  const { data, specs } = await tf.io.encodeWeights(tensors);
+  const modelJson: ModelJson = {
+    format: 'worldmodels-variables',
+    generatedBy: `TensorFlow.js tfjs-core v${tf.version_core}`,
+    convertedBy: null,
+    userDefinedMetadata: options.metadata ?? {},
+    weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: specs }],
+  };
+  await writeCheckpointDir(
+    dir,
+    { [MODEL_JSON]: JSON.stringify(modelJson), [WEIGHTS_BIN]: new Uint8Array(data) },
+    { weights: specs.map((s) => ({ name: s.name, shape: s.shape, dtype: s.dtype })), metadata: options.metadata ?? {} },
+  );
+}
+
+/**
+ * Loads tensors saved by {@link saveVariables}, verifying checksums. With `expectShapes`, every
+ * named variable must be present with that shape; the error names the checkpoint, the variable
+ * and both shapes.
+ */
+export async function loadVariables(dir: string, options: { expectShapes?: Record<string, readonly number[]> } = {}): Promise<LoadedVariables> {
+  const { dir: where, manifest, files } = await readCheckpointDir(dir);
+  const bin = files[WEIGHTS_BIN];
+  if (!bin) throw new Error(`checkpoint ${where} has no ${WEIGHTS_BIN}`);
+  const specs = manifest.weights;
+  const expectedBytes = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (s.dtype === 'bool' ? 1 : 4), 0);
+  if (bin.byteLength !== expectedBytes) throw new Error(`${where}/${WEIGHTS_BIN} holds ${bin.byteLength} bytes but the manifest describes ${expectedBytes}`);
+  if (options.expectShapes) {
+    for (const [name, shape] of Object.entries(options.expectShapes)) {
+      const spec = specs.find((s) => s.name === name);
+      if (!spec) throw new Error(`checkpoint ${where} has no variable '${name}' (it holds ${specs.map((s) => s.name).join(', ')})`);
+      if (spec.shape.join(',') !== shape.join(',')) {
+        throw new Error(`checkpoint ${where}: variable '${name}' has shape [${spec.shape.join(', ')}], expected [${shape.join(', ')}]`);
+      }
+    }
+  }
+  const buffer = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
+  const tensors = tf.io.decodeWeights(buffer, specs as tf.io.WeightsManifestEntry[]);
+  return { tensors, metadata: manifest.metadata, dir: where };
+}
