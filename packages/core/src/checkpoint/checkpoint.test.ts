@@ -44,7 +44,7 @@ describe('checkpoints', () => {
     writeFileSync(bin, good.subarray(0, 10));
     await expect(loadVariables(dir)).rejects.toThrow(/weights\.bin is 10 bytes, expected 64 \(truncated/);
     const bad = Buffer.from(good);
-    bad[3] ^= 1;
+    bad[3] = bad[3]! ^ 1;
     writeFileSync(bin, bad);
     await expect(loadVariables(dir)).rejects.toThrow(/weights\.bin fails its SHA-256 checksum/);
     rmSync(bin);
@@ -98,7 +98,7 @@ describe('checkpoints', () => {
           opt.dispose();
           opt = tf.train.adam(0.1);
           const { tensors } = await loadVariables(dir);
-          v.assign(tensors.v!);
+          v.assign(tensors.v as tf.Tensor1D);
           await restoreOptimizer(opt, tensors);
           tf.dispose(Object.values(tensors));
         }

@@ -61,7 +61,7 @@ describe('data set store', () => {
     const dir = await makeSet(4, () => 6);
     const file = join(dir, 'episodes', 'ep-000002.npz');
     const bytes = readFileSync(file);
-    bytes[bytes.length >> 1] ^= 0xff;
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff;
     writeFileSync(file, bytes);
     writeFileSync(join(dir, 'episodes', 'ep-000003.npz'), readFileSync(join(dir, 'episodes', 'ep-000003.npz')).subarray(0, 50));
     const reported: CorruptEpisodeError[] = [];

@@ -14,6 +14,9 @@ export class MetricsLogger {
   static async open(path: string): Promise<MetricsLogger> {
     await mkdir(dirname(path), { recursive: true });
     await appendFile(path, '');
+    // A job killed mid-write leaves a partial last line: start the next record on a new line.
+    const text = await readFile(path, 'utf8');
+    if (text.length > 0 && !text.endsWith('\n')) await appendFile(path, '\n');
     return new MetricsLogger(path);
   }
 
