@@ -1,3 +1,4 @@
+import { CarRacingEnv } from './carracing/car-racing-env.js';
 import type { Env, EnvDoc } from './env.js';
 
 /** Builds a fresh env; `options` are env-specific (e.g. `{ verbose: false }`). */
@@ -48,7 +49,7 @@ export function envDoc(id: string): EnvDoc {
 }
 
 // Built-in envs.
-// TODO(envs-core): register('CarRacing-v0', (o) => new CarRacingEnv(o)) once src/carracing/car-racing-env.ts lands.
+register('CarRacing-v0', (o) => new CarRacingEnv(o));
 // TODO(envs-games): enable once src/pong/pong-env.ts exists:
 // register('Pong-v0', (o) => new PongEnv(o));
 // TODO(envs-games): enable once src/takecover/take-cover-env.ts exists:
