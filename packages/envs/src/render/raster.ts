@@ -106,6 +106,6 @@ export class RgbCanvas {
  * c·255 computed in single precision (so 0.9 → 229, 0.41 → 105, 0.3 → 77).
  */
 export function glChannel(c: number): number {
-  const f = Math.fround(Math.fround(Math.min(1, Math.max(0, c))) * 255);
+  const f = Math.fround(Math.min(1, Math.max(0, c))) * 255;
   return Math.round(f);
 }
