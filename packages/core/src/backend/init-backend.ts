@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients; training needs them on every backend.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import './register-gradients.js';
 
 /** Backends in the order they are tried: fastest first. */
 export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'native', 'webgl', 'wasm', 'cpu'] as const;
@@ -121,6 +121,10 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       loaded = await candidate.load(importModule);
       if (!(await tf.setBackend(loaded.tfName))) throw new Error(`tf.setBackend('${loaded.tfName}') failed to initialise`);
       await tf.ready();
+      // The cpu backend (and backends built on it) prints a banner suggesting tfjs-node on first use;
+      // the line below says which backend was chosen and why, so the banner is turned off.
+      const active = tf.backend() as unknown as { firstUse?: boolean };
+      if (typeof active.firstUse === 'boolean') active.firstUse = false;
       if (loaded.tfName === 'wasm') {
         const { registerWasmTrainingKernels } = await import('./wasm/register-wasm-training-kernels.js');
         registerWasmTrainingKernels();
