@@ -8,6 +8,6 @@ export { RgbCanvas, glChannel } from './render/raster.js';
 export { resizeBilinear } from './render/resample.js';
 export * from './carracing/index.js';
 // TODO: once envs-games lands them:
-// export * from './pong/index.js';
+export * from './pong/index.js';
 // export * from './takecover/index.js';
 // export * from './collect/index.js';

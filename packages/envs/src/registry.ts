@@ -1,4 +1,5 @@
 import { CarRacingEnv } from './carracing/car-racing-env.js';
+import { PongEnv } from './pong/pong-env.js';
 import type { Env, EnvDoc } from './env.js';
 
 /** Builds a fresh env; `options` are env-specific (e.g. `{ verbose: false }`). */
@@ -50,10 +51,8 @@ export function envDoc(id: string): EnvDoc {
 
 // Built-in envs.
 register('CarRacing-v0', (o) => new CarRacingEnv(o));
-// TODO(envs-games): enable once src/pong/pong-env.ts exists:
-// register('Pong-v0', (o) => new PongEnv(o));
+register('Pong-v0', (o) => new PongEnv(o));
 // TODO(envs-games): enable once src/takecover/take-cover-env.ts exists:
 // register('TakeCover-v0', (o) => new TakeCoverEnv(o));
 // with, at the top of this file:
-// import { PongEnv } from './pong/pong-env.js';
 // import { TakeCoverEnv } from './takecover/take-cover-env.js';

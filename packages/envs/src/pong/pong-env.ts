@@ -13,9 +13,9 @@ export const PONG_ACTIONS = ['NOOP', 'UP', 'DOWN'] as const;
 export interface PongOptions {
   /** Points that win the game and end the episode (default 21, as Atari Pong). */
   pointsToWin?: number;
-  /** Opponent paddle top speed in pixels per frame (default 1.25; the agent's is 2). */
+  /** Opponent paddle top speed in pixels per frame (default 1.5; the agent's is 2). */
   opponentSpeed?: number;
-  /** Opponent reaction lag in frames (default 6). */
+  /** Opponent reaction lag in frames (default 4). */
   opponentLag?: number;
   /** Agent paddle speed in pixels per frame (default 2). */
   agentSpeed?: number;
@@ -25,7 +25,7 @@ const HUMAN_SCALE = 4;
 
 export const PONG_DOC: EnvDoc = {
   description:
-    'Pong-v0: two paddles and a ball on a 64×64 court in the colours of Atari 2600 Pong. The agent plays the green paddle on the right against a scripted orange paddle on the left that tracks the ball with a 6-frame reaction lag and a top speed (1.25 px/frame) below the agent\'s (2 px/frame) and below the ball\'s steepest vertical speed, so it can be beaten by hitting the ball with a paddle edge. The ball is 2×2 pixels, small on purpose (a plain VAE tends to lose it). info carries the ground truth: ballX, ballY, ballVx, ballVy, agentPaddleY, opponentPaddleY (centres, in pixels), the paddle columns, and the scores.',
+    'Pong-v0: two paddles and a ball on a 64×64 court in the colours of Atari 2600 Pong. The agent plays the green paddle on the right against a scripted orange paddle on the left that tracks the ball with a 4-frame reaction lag and a top speed (1.5 px/frame) below the agent\'s (2 px/frame) and below the ball\'s steepest vertical speed, so it can be beaten by hitting the ball with a paddle edge. The ball is 2×2 pixels, small on purpose (a plain VAE tends to lose it). info carries the ground truth: ballX, ballY, ballVx, ballVy, agentPaddleY, opponentPaddleY (centres, in pixels), the paddle columns, and the scores.',
   actionSpace: 'Discrete(3): 0 NOOP, 1 UP (paddle moves 2 px up), 2 DOWN (2 px down). A one-element array [a] is accepted too.',
   observationSpace: 'Box(0, 255, [64, 64, 3], uint8): the RGB frame, HWC. Rows 0–7 show the scores (opponent left, agent right), rows 8–9 and 62–63 are the walls.',
   rewards: '+1 when the ball passes the opponent, −1 when it passes the agent, 0 otherwise. The ball is re-served from the centre after 16 frames, towards the side that conceded.',

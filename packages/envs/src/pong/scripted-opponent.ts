@@ -10,7 +10,7 @@ export interface ScriptedOpponentOptions {
   deadZone: number;
 }
 
-export const DEFAULT_OPPONENT: ScriptedOpponentOptions = { maxSpeed: 1.25, lag: 6, deadZone: 1.5 };
+export const DEFAULT_OPPONENT: ScriptedOpponentOptions = { maxSpeed: 1.5, lag: 4, deadZone: 1.5 };
 
 /**
  * The left player: an imperfect tracker. It follows where the ball was `lag` frames ago, moves at
