@@ -59,7 +59,7 @@ describe('CarRacing-v0 env', () => {
   it('zooms in during the first second and draws the red car at (row 72, col 48)', () => {
     const env = new CarRacingEnv();
     env.reset({ seed: 2 });
-    let obs = new Uint8Array(0);
+    let obs: Uint8Array = new Uint8Array(0);
     for (let i = 0; i < 60; i++) obs = env.step([0, 0, 0]).observation;
     // Car hull red (0.8 → 204) at the window point (600, 250) squashed into 96×96.
     expect(px(obs, 72, 48)).toEqual([204, 0, 0]);

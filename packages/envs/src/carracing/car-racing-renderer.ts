@@ -107,9 +107,11 @@ export class CarRacingRenderer {
   private f = 0;
   private sx = 1;
   private sy = 1;
-  private viewCenterX = 0;
-  private viewCenterY = 0;
-  private viewRadius = 0;
+  // World-space bounding box of the visible window, to skip polygons outside the view.
+  private viewMinX = 0;
+  private viewMaxX = 0;
+  private viewMinY = 0;
+  private viewMaxY = 0;
 
   render(canvas: RgbCanvas, scene: CarRacingScene): void {
     const { car, track } = scene;
@@ -133,10 +135,19 @@ export class CarRacingRenderer {
     this.d = -zoom * sin * this.sy;
     this.e = -zoom * cos * this.sy;
     this.f = canvas.height - ty * this.sy;
-    // A circle around the window in world units, to skip polygons far outside the view.
-    this.viewCenterX = scrollX;
-    this.viewCenterY = scrollY;
-    this.viewRadius = Math.hypot(WINDOW_W, WINDOW_H) / zoom;
+    // The window's corners back in world units: p = scroll + R(−angle)·(win − (W/2, H/4)) / zoom.
+    this.viewMinX = this.viewMinY = Infinity;
+    this.viewMaxX = this.viewMaxY = -Infinity;
+    for (const [wx, wy] of [[0, 0], [WINDOW_W, 0], [0, WINDOW_H], [WINDOW_W, WINDOW_H]] as const) {
+      const dx = (wx - WINDOW_W / 2) / zoom;
+      const dy = (wy - WINDOW_H / 4) / zoom;
+      const x = scrollX + cos * dx + sin * dy;
+      const y = scrollY - sin * dx + cos * dy;
+      this.viewMinX = Math.min(this.viewMinX, x);
+      this.viewMaxX = Math.max(this.viewMaxX, x);
+      this.viewMinY = Math.min(this.viewMinY, y);
+      this.viewMaxY = Math.max(this.viewMaxY, y);
+    }
 
     canvas.clear(0, 0, 0);
     // Grass.
@@ -179,10 +190,10 @@ export class CarRacingRenderer {
   /** Draws a world-space quad (8 numbers at `off`), culled when far outside the view. */
   private quad(canvas: RgbCanvas, xy: ArrayLike<number>, off: number, color: Color8, cull: boolean): void {
     if (cull) {
-      const dx = xy[off]! - this.viewCenterX;
-      const dy = xy[off + 1]! - this.viewCenterY;
-      // Every quad drawn here is smaller than a checker square (diagonal < 24 units).
-      if (Math.abs(dx) > this.viewRadius + 24 || Math.abs(dy) > this.viewRadius + 24) return;
+      // Every quad drawn here fits in 24 units of its first vertex (a checker square's diagonal).
+      const x0 = xy[off]!;
+      const y0 = xy[off + 1]!;
+      if (x0 < this.viewMinX - 24 || x0 > this.viewMaxX + 24 || y0 < this.viewMinY - 24 || y0 > this.viewMaxY + 24) return;
     }
     const buf = this.buf;
     for (let k = 0; k < 4; k++) {
