@@ -682,6 +682,58 @@ napi_value Transpose(napi_env env, napi_callback_info info) {
   }
 }
 
+// copyBlock(src, srcShape, srcBegin, dst, dstShape, dstBegin, block): copies the sub-block of
+// extent `block` starting at srcBegin in src to dstBegin in dst (Slice, and Pad after a fill).
+napi_value CopyBlock(napi_env env, napi_callback_info info) {
+  try {
+    auto a = Args(env, info, 7);
+    size_t ls, ld, r1, r2, r3, r4, r5;
+    const float* src = F32(env, a[0], &ls);
+    int32_t* sshape = I32(env, a[1], &r1);
+    int32_t* sbegin = I32(env, a[2], &r2);
+    float* dst = F32(env, a[3], &ld);
+    int32_t* dshape = I32(env, a[4], &r3);
+    int32_t* dbegin = I32(env, a[5], &r4);
+    int32_t* block = I32(env, a[6], &r5);
+    if (r1 != r2 || r1 != r3 || r1 != r4 || r1 != r5 || r1 == 0 || r1 > 8) throw ArgError{"copyBlock: ranks differ or exceed 8"};
+    int rank = static_cast<int>(r1);
+    int64_t ss[8], ds[8], total = 1, sz = 1, dz = 1;
+    for (int d = rank - 1; d >= 0; --d) {
+      if (sbegin[d] < 0 || dbegin[d] < 0 || block[d] < 0 || sbegin[d] + block[d] > sshape[d] || dbegin[d] + block[d] > dshape[d])
+        throw ArgError{"copyBlock: block out of bounds"};
+      ss[d] = sz; ds[d] = dz; sz *= sshape[d]; dz *= dshape[d]; total *= block[d];
+    }
+    if (ls < static_cast<size_t>(sz) || ld < static_cast<size_t>(dz)) throw ArgError{"copyBlock: arrays smaller than their shapes"};
+    if (total == 0) return Undefined(env);
+    int64_t soff = 0, doff = 0;
+    for (int d = 0; d < rank; ++d) { soff += sbegin[d] * ss[d]; doff += dbegin[d] * ds[d]; }
+    int64_t inner = block[rank - 1], outer = total / inner;
+#pragma omp parallel for schedule(static) if (total > kParallelGrain)
+    for (int64_t o = 0; o < outer; ++o) {
+      int64_t so = soff, dof = doff, rem = o;
+      for (int d = rank - 2; d >= 0; --d) { int64_t idx = rem % block[d]; rem /= block[d]; so += idx * ss[d]; dof += idx * ds[d]; }
+      std::memcpy(dst + dof, src + so, sizeof(float) * inner);
+    }
+    return Undefined(env);
+  } catch (const ArgError& e) {
+    return Throw(env, e.message);
+  }
+}
+
+// fill(out, value)
+napi_value Fill(napi_env env, napi_callback_info info) {
+  try {
+    auto a = Args(env, info, 2);
+    size_t lo;
+    float* out = F32(env, a[0], &lo);
+    float v = static_cast<float>(Num(env, a[1]));
+    ForEach(static_cast<int64_t>(lo), [&](int64_t i) { out[i] = v; });
+    return Undefined(env);
+  } catch (const ArgError& e) {
+    return Throw(env, e.message);
+  }
+}
+
 // ---------------------------------------------------------------- info / threads
 napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   try {
@@ -745,6 +797,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"reduce", nullptr, ReduceOp, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sumColumns", nullptr, SumColumns, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"copyBlock", nullptr, CopyBlock, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fill", nullptr, Fill, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

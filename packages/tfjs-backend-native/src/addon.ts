@@ -20,6 +20,9 @@ export interface NativeAddon {
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number): void;
   sumColumns(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
   transpose(x: Float32Array, out: Float32Array, shape: Int32Array, perm: Int32Array): void;
+  copyBlock(src: Float32Array, srcShape: Int32Array, srcBegin: Int32Array,
+    dst: Float32Array, dstShape: Int32Array, dstBegin: Int32Array, block: Int32Array): void;
+  fill(out: Float32Array, value: number): void;
   setNumThreads(n: number): void;
   info(): { onednn: string; onednnHash: string; threads: number; isa: string; threading: string; cachedConvPlans: number };
 }

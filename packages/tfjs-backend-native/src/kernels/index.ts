@@ -3,6 +3,7 @@ import { addNKernel, binaryKernels, unaryKernels } from './elementwise.js';
 import type { NativeKernelSpec } from './kernel.js';
 import { batchMatMulKernel, fusedMatMulKernel } from './matmul.js';
 import { reduceKernels, transposeKernel } from './reduce.js';
+import { padKernel, sliceKernel } from './slice.js';
 
 /** Every kernel the native backend runs itself; all other kernels are the cpu backend's. */
 export const nativeKernels: NativeKernelSpec[] = [
@@ -17,6 +18,8 @@ export const nativeKernels: NativeKernelSpec[] = [
   addNKernel,
   ...reduceKernels,
   transposeKernel,
+  sliceKernel,
+  padKernel,
 ];
 
 export const overriddenKernelNames: string[] = nativeKernels.map((k) => k.kernelName);
