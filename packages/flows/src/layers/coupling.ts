@@ -30,7 +30,6 @@ export interface CouplingOptions {
  */
 export class Coupling implements FlowLayer {
   readonly tanhScale: tf.Variable | null; // [] (affine-tanh only)
-  private readonly masks = new Map<string, tf.Tensor4D>();
 
   constructor(readonly name: string, readonly options: CouplingOptions, params: ParamStore) {
     const { channels, kind, mask, net } = options;
@@ -49,15 +48,6 @@ export class Coupling implements FlowLayer {
     return kind === 'additive' ? nb : 2 * nb;
   }
 
-  private mask(h: number, w: number): tf.Tensor4D {
-    const key = `${h}x${w}`;
-    let m = this.masks.get(key);
-    if (!m) {
-      m = tf.keep(checkerboardMask(h, w, this.options.parity));
-      this.masks.set(key, m);
-    }
-    return m;
-  }
 
   /** Shift t and log-scale (null for additive) from the network output h, [B, H, W, n] each. */
   private shiftAndLogScale(h: tf.Tensor4D, n: number): { t: tf.Tensor4D; logs: tf.Tensor4D | null } {
@@ -65,7 +55,9 @@ export class Coupling implements FlowLayer {
     if (kind === 'additive') return { t: h, logs: null };
     const t = tf.slice(h, [0, 0, 0, 0], [-1, -1, -1, n]) as tf.Tensor4D; // [B, H, W, n]
     const raw = tf.slice(h, [0, 0, 0, n], [-1, -1, -1, n]) as tf.Tensor4D; // [B, H, W, n]
-    const logs = kind === 'affine-sigmoid' ? tf.logSigmoid(tf.add(raw, 2)) : tf.mul(this.tanhScale!, tf.tanh(raw));
+    // log sigmoid(h + 2) = −softplus(−(h + 2)); tf.logSigmoid's custom gradient holds a tensor that
+    // nested tidies dispose, so it is written out with kernels that save their own inputs.
+    const logs = kind === 'affine-sigmoid' ? tf.neg(tf.softplus(tf.neg(tf.add(raw, 2)))) : tf.mul(this.tanhScale!, tf.tanh(raw));
     return { t, logs: logs as tf.Tensor4D };
   }
 
@@ -100,7 +92,7 @@ export class Coupling implements FlowLayer {
         y = (parity === 0 ? tf.concat([xa, r.yb], 3) : tf.concat([r.yb, xa], 3)) as tf.Tensor4D; // [B, H, W, C]
       } else {
         const [, hh, ww] = x.shape;
-        const m = this.mask(hh, ww); // [1, H, W, 1], 1 = conditioner
+        const m = checkerboardMask(hh, ww, parity); // [1, H, W, 1], 1 = conditioner (made per call: no cached tensors)
         const free = tf.sub(1, m); // [1, H, W, 1]
         const h = net.apply(tf.mul(x, m) as tf.Tensor4D, this.netOutChannels(), ctx.cond); // [B, H, W, C or 2C]
         const raw = this.shiftAndLogScale(h, channels);
@@ -117,7 +109,6 @@ export class Coupling implements FlowLayer {
   }
 
   dispose(): void {
-    for (const m of this.masks.values()) m.dispose();
-    this.masks.clear();
+    // Nothing of its own beyond the parameter store's variables.
   }
 }

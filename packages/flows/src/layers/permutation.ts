@@ -14,7 +14,7 @@ export class ChannelPermutation implements FlowLayer {
 
   constructor(readonly name: string, readonly channels: number, kind: 'reverse' | 'shuffle', rng?: Rng) {
     if (kind === 'shuffle' && !rng) throw new Error(`${name}: a shuffle permutation needs an Rng`);
-    this.order = kind === 'reverse' ? Array.from({ length: channels }, (_, i) => channels - 1 - i) : rng!.permutation(channels);
+    this.order = kind === 'reverse' ? Array.from({ length: channels }, (_, i) => channels - 1 - i) : Array.from(rng!.permutation(channels));
     this.inverse = new Array<number>(channels);
     this.order.forEach((src, dst) => (this.inverse[src] = dst));
     this.orderT = tf.keep(tf.tensor1d(this.order, 'int32'));
