@@ -3,6 +3,7 @@ import { CheckpointManager, optimizerState, restoreOptimizer } from '@worldmodel
 import { Rng, type RngState } from '@worldmodels/core/rng';
 import { flowCheckpointEntries, restoreFlow } from '../flow-checkpoint.js';
 import type { FlowModel } from '../models/flow-model.js';
+import { clipByGlobalNorm, globalNorm } from './clip-gradients.js';
 import { FlowTrainingDivergedError } from './diverged-error.js';
 
 export interface FlowTrainerOptions {
@@ -111,18 +112,18 @@ export class FlowTrainer {
       let stats: StepStats;
       try {
         const gradList = vars.map((v) => grads[v.name]!);
-        const normT = tf.tidy(() => tf.sqrt(tf.addN(gradList.map((g) => tf.sum(tf.square(g))))));
+        const normT = globalNorm(gradList);
         const [loss, gradNorm] = [value.dataSync()[0]!, normT.dataSync()[0]!];
         normT.dispose();
         if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
           throw new FlowTrainingDivergedError(this.step, `loss is ${loss}, gradient norm is ${gradNorm}`, this.lastCheckpoint);
         }
         const clip = this.options.clipNorm;
-        const factor = clip !== null && gradNorm > clip ? clip / gradNorm : 1;
         (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
         tf.tidy(() => {
+          const clipped = clip === null ? gradList : clipByGlobalNorm(gradList, clip, gradNorm);
           const named: tf.NamedTensorMap = {};
-          for (const v of vars) named[v.name] = factor === 1 ? grads[v.name]! : tf.mul(grads[v.name]!, factor);
+          vars.forEach((v, i) => (named[v.name] = clipped[i]!));
           this.optimizer.applyGradients(named);
         });
         stats = { step: this.step, loss, gradNorm, learningRate: lr };
