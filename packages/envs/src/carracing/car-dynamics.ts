@@ -2,15 +2,25 @@ import { Polygon, RevoluteJoint, Vec2, type Body, type World } from 'planck';
 import {
   BRAKE_FORCE,
   ENGINE_POWER,
+  MUD_COLOR,
   FRICTION_LIMIT,
   HULL_POLYS,
   SIZE,
   TYRE_FORCE_GAIN,
+  WHEEL_COLOR,
   WHEEL_MOMENT_OF_INERTIA,
   WHEEL_R,
   WHEEL_W,
   WHEELPOS,
+  type Rgb,
 } from './constants.js';
+
+/** A skid mark: a polyline of wheel positions while the tyre slid (drawn only in 'human' frames). */
+export interface SkidParticle {
+  points: number[];
+  color: Rgb;
+  grass: boolean;
+}
 
 /** A road tile as the tyres see it: its friction and whether a wheel has touched it yet. */
 export interface RoadTile {
@@ -35,6 +45,8 @@ export interface Wheel {
   omega: number;
   /** Road tiles the wheel currently overlaps. */
   readonly tiles: Set<RoadTile>;
+  skidStart: { x: number; y: number } | null;
+  skidParticle: SkidParticle | null;
 }
 
 /** Marks a body as a wheel for the contact listener. */
@@ -54,6 +66,8 @@ export class Car {
   readonly wheels: Wheel[] = [];
   /** Kept for parity with gym; the reward ignores it. */
   fuelSpent = 0;
+  /** The last 30 skid marks. */
+  readonly particles: SkidParticle[] = [];
 
   constructor(
     private readonly world: World,
@@ -109,6 +123,8 @@ export class Car {
         phase: 0,
         omega: 0,
         tiles: new Set(),
+        skidStart: null,
+        skidParticle: null,
       };
       body.setUserData({ tag: WHEEL_TAG, wheel });
       this.wheels.push(wheel);
@@ -146,8 +162,12 @@ export class Car {
       w.joint.setMotorSpeed(dir * Math.min(50.0 * val, 3.0));
 
       // Position => friction limit (grass if no tile under the wheel).
+      let grass = true;
       let frictionLimit = FRICTION_LIMIT * 0.6;
-      for (const tile of w.tiles) frictionLimit = Math.max(frictionLimit, FRICTION_LIMIT * tile.roadFriction);
+      for (const tile of w.tiles) {
+        frictionLimit = Math.max(frictionLimit, FRICTION_LIMIT * tile.roadFriction);
+        grass = false;
+      }
 
       const forw = w.body.getWorldVector(FORWARD);
       const side = w.body.getWorldVector(SIDEWAYS);
@@ -174,6 +194,23 @@ export class Car {
       let fForce = (-vf + vr) * TYRE_FORCE_GAIN;
       let pForce = -vs * TYRE_FORCE_GAIN;
       let force = Math.sqrt(fForce * fForce + pForce * pForce);
+
+      // Skid trace.
+      if (Math.abs(force) > 2.0 * frictionLimit) {
+        const p = w.body.getPosition();
+        if (w.skidParticle && w.skidParticle.grass === grass && w.skidParticle.points.length < 60) {
+          w.skidParticle.points.push(p.x, p.y);
+        } else if (w.skidStart === null) {
+          w.skidStart = { x: p.x, y: p.y };
+        } else {
+          w.skidParticle = this.createParticle(w.skidStart, p, grass);
+          w.skidStart = null;
+        }
+      } else {
+        w.skidStart = null;
+        w.skidParticle = null;
+      }
+
       if (Math.abs(force) > frictionLimit) {
         fForce /= force;
         pForce /= force;
@@ -187,6 +224,13 @@ export class Car {
         true,
       );
     }
+  }
+
+  private createParticle(p1: { x: number; y: number }, p2: { x: number; y: number }, grass: boolean): SkidParticle {
+    const particle: SkidParticle = { points: [p1.x, p1.y, p2.x, p2.y], color: grass ? MUD_COLOR : WHEEL_COLOR, grass };
+    this.particles.push(particle);
+    while (this.particles.length > 30) this.particles.shift();
+    return particle;
   }
 
   destroy(): void {

@@ -146,7 +146,7 @@ export class CarRacingEnv implements Env<Uint8Array, Float32Array | number[]> {
     }
     if (mode !== 'human') throw new Error(`${this.id}: render mode must be 'rgb_array' or 'human', got ${JSON.stringify(mode)}`);
     this.humanCanvas ??= new RgbCanvas(VIDEO_W, VIDEO_H);
-    this.renderer.render(this.humanCanvas, this.scene());
+    this.renderer.render(this.humanCanvas, { ...this.scene(), skidMarks: this.car.particles });
     return { data: this.humanCanvas.data.slice(), width: VIDEO_W, height: VIDEO_H, channels: 3 };
   }
 

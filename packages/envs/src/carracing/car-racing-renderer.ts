@@ -59,9 +59,9 @@ export interface Indicators {
   score: number;
 }
 
-/** Skid marks (only drawn in 'human' frames, as gym drew them only outside the state view). */
+/** Skid marks (drawn only in 'human' frames: gym left them out of the state view). */
 export interface SkidMark {
-  points: number[];
+  points: readonly number[];
   color: Rgb;
 }
 
@@ -225,9 +225,9 @@ export class CarRacingRenderer {
     canvas.fillConvex(buf, n, color[0], color[1], color[2]);
   }
 
-  /** A polyline of window-pixel `width`, drawn as one quad per segment. */
+  /** A polyline `width` pixels wide (glLineWidth counts output pixels), one quad per segment. */
   private polyline(canvas: RgbCanvas, pts: readonly number[], color: Color8, width: number): void {
-    const half = (width / 2) * Math.min(this.sx, this.sy);
+    const half = width / 2;
     for (let k = 0; k + 3 < pts.length; k += 2) {
       const x0 = this.a * pts[k]! + this.b * pts[k + 1]! + this.c;
       const y0 = this.d * pts[k]! + this.e * pts[k + 1]! + this.f;
