@@ -9,5 +9,5 @@ export { resizeBilinear } from './render/resample.js';
 export * from './carracing/index.js';
 // TODO: once envs-games lands them:
 export * from './pong/index.js';
-// export * from './takecover/index.js';
+export * from './takecover/index.js';
 // export * from './collect/index.js';

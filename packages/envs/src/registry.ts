@@ -1,5 +1,6 @@
 import { CarRacingEnv } from './carracing/car-racing-env.js';
 import { PongEnv } from './pong/pong-env.js';
+import { TakeCoverEnv } from './takecover/take-cover-env.js';
 import type { Env, EnvDoc } from './env.js';
 
 /** Builds a fresh env; `options` are env-specific (e.g. `{ verbose: false }`). */
@@ -52,7 +53,4 @@ export function envDoc(id: string): EnvDoc {
 // Built-in envs.
 register('CarRacing-v0', (o) => new CarRacingEnv(o));
 register('Pong-v0', (o) => new PongEnv(o));
-// TODO(envs-games): enable once src/takecover/take-cover-env.ts exists:
-// register('TakeCover-v0', (o) => new TakeCoverEnv(o));
-// with, at the top of this file:
-// import { TakeCoverEnv } from './takecover/take-cover-env.js';
+register('TakeCover-v0', (o) => new TakeCoverEnv(o));
