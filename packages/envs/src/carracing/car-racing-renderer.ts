@@ -149,10 +149,14 @@ export class CarRacingRenderer {
       this.viewMaxY = Math.max(this.viewMaxY, y);
     }
 
-    canvas.clear(0, 0, 0);
-    // Grass.
+    // Grass over a black background; when the view lies inside the playfield, one fill does both.
     const p = PLAYFIELD;
-    this.quad(canvas, [-p, +p, +p, +p, +p, -p, -p, -p], 0, GRASS8, false);
+    if (this.viewMinX >= -p && this.viewMaxX <= p && this.viewMinY >= -p && this.viewMaxY <= p) {
+      canvas.clear(GRASS8[0], GRASS8[1], GRASS8[2]);
+    } else {
+      canvas.clear(0, 0, 0);
+      this.quad(canvas, [-p, +p, +p, +p, +p, -p, -p, -p], 0, GRASS8, false);
+    }
     for (let i = 0; i < CHECKER_QUADS.length; i += 8) this.quad(canvas, CHECKER_QUADS, i, CHECKER8, true);
     // Road tiles, each followed by its kerb.
     let kerb = 0;
