@@ -1,3 +1,4 @@
+/// <reference path="./gifenc.d.ts" />
 import * as gifencModule from 'gifenc';
 
 // gifenc ships CommonJS for Node (seen from ESM as one default export holding the functions) and
