@@ -49,7 +49,8 @@ export class InvertibleConv1x1 implements FlowLayer {
     return tf.tidy(() => {
       const l = tf.add(tf.mul(this.lower, this.lowerMask), this.eye) as tf.Tensor2D; // [C, C]
       const s = tf.mul(this.signS, tf.exp(this.logAbsS)); // [C]
-      const u = tf.add(tf.mul(this.upper, this.upperMask), tf.diag(s)) as tf.Tensor2D; // [C, C]
+      // diag(s) as I·s (tf.diag has no gradient).
+      const u = tf.add(tf.mul(this.upper, this.upperMask), tf.mul(this.eye, s)) as tf.Tensor2D; // [C, C]
       return tf.matMul(this.perm, tf.matMul(l, u));
     });
   }

@@ -53,6 +53,8 @@ export class FlowTrainer {
   /** Seconds spent in `trainStep`, over all resumed runs. */
   elapsedSeconds = 0;
   lastCheckpoint: string | null = null;
+  /** The step of the last checkpoint written or restored. */
+  private savedStep = -1;
   readonly optimizer: tf.AdamOptimizer;
   readonly options: Required<Omit<FlowTrainerOptions, 'checkpointDir'>> & { checkpointDir?: string };
   private readonly manager: CheckpointManager | null;
@@ -85,6 +87,7 @@ export class FlowTrainer {
       trainer.step = step;
       trainer.elapsedSeconds = Number(metadata.elapsedSeconds ?? 0);
       trainer.lastCheckpoint = dir;
+      trainer.savedStep = step;
       await restoreOptimizer(trainer.optimizer, tensors);
       return trainer;
     } finally {
@@ -160,6 +163,7 @@ export class FlowTrainer {
       { ...tensors, ...opt },
       { ...metadata, rng: this.rng.getState(), elapsedSeconds: this.elapsedSeconds, trainer: { ...this.options } },
     );
+    this.savedStep = this.step;
     return this.lastCheckpoint;
   }
 
@@ -180,8 +184,7 @@ export class FlowTrainer {
       await options.onStep?.(stats);
       if (this.step % this.options.checkpointEvery === 0) await this.save();
     }
-    if (this.manager && this.lastCheckpoint !== null && !this.lastCheckpoint.endsWith(String(this.step).padStart(9, '0'))) await this.save();
-    else if (this.manager && this.lastCheckpoint === null) await this.save();
+    if (this.manager && this.savedStep !== this.step) await this.save();
   }
 
   dispose(): void {
