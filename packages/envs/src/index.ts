@@ -7,7 +7,6 @@ export * from './wrappers/index.js';
 export { RgbCanvas, glChannel } from './render/raster.js';
 export { resizeBilinear } from './render/resample.js';
 export * from './carracing/index.js';
-// TODO: once envs-games lands them:
 export * from './pong/index.js';
 export * from './takecover/index.js';
-// export * from './collect/index.js';
+export * from './collect/index.js';

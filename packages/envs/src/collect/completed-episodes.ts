@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { episodeStem } from '@worldmodels/core/dataset';
+
+/** How much to trust episodes already on disk when resuming: file size (cheap) or the full SHA-256. */
+export type ResumeCheck = 'size' | 'checksum';
+
+/**
+ * The indices in [0, episodes) whose episode is complete in the data set at `out`: a readable
+ * sidecar `episodes/ep-NNNNNN.json` and an episode file of the recorded size (and checksum, with
+ * `check: 'checksum'`). A sidecar whose episode file is missing or damaged is removed, so the
+ * episode counts as missing and is collected again.
+ */
+export async function completedEpisodes(out: string, episodes: number, check: ResumeCheck): Promise<{ done: Set<number>; repaired: number[] }> {
+  const done = new Set<number>();
+  const repaired: number[] = [];
+  const dir = join(out, 'episodes');
+  await Promise.all(
+    Array.from({ length: episodes }, async (_, index) => {
+      const stem = episodeStem(index);
+      const sidecar = join(dir, `${stem}.json`);
+      let entry: { file?: unknown; bytes?: unknown; sha256?: unknown };
+      try {
+        entry = JSON.parse(await readFile(sidecar, 'utf8')) as typeof entry;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        // Unreadable sidecar: the episode is redone.
+        await rm(sidecar, { force: true });
+        repaired.push(index);
+        return;
+      }
+      const file = join(dir, typeof entry.file === 'string' ? entry.file : `${stem}.npz`);
+      let ok = false;
+      try {
+        const st = await stat(file);
+        ok = st.size === entry.bytes;
+        if (ok && check === 'checksum') ok = createHash('sha256').update(await readFile(file)).digest('hex') === entry.sha256;
+      } catch {
+        ok = false;
+      }
+      if (ok) done.add(index);
+      else {
+        await rm(sidecar, { force: true });
+        repaired.push(index);
+      }
+    }),
+  );
+  repaired.sort((a, b) => a - b);
+  return { done, repaired };
+}
