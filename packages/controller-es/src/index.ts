@@ -1,0 +1,13 @@
+export { type EvolutionStrategy, type EvolutionStrategyJSON, type BestCandidate, type BaseOptions, EvolutionStrategyBase } from './es/evolution-strategy.js';
+export { CMAES, type CMAESOptions } from './es/cmaes.js';
+export { SepCMAES, type SepCMAESOptions } from './es/sep-cmaes.js';
+export { OpenES, type OpenESOptions } from './es/open-es.js';
+export { PEPG, type PEPGOptions } from './es/pepg.js';
+export { SimpleGA, type SimpleGAOptions } from './es/simple-ga.js';
+export { strategyFromJSON } from './es/from-json.js';
+export { cmaParameters, defaultPopSize, eigenInterval, type CMAParameters } from './es/cmaes-parameters.js';
+export { type StopCriteriaOptions } from './es/stop-criteria.js';
+export { centeredRanks, standardize } from './es/fitness-shaping.js';
+export { Adam } from './es/adam.js';
+export { symmetricEigen, symmetricEigenMlMatrix, type SymmetricEigen } from './linalg/symmetric-eigen.js';
+export { sphere, ellipsoid, rosenbrock, rastrigin, benchmarkFunctions, type BenchmarkFunctionName } from './benchmarks/functions.js';
