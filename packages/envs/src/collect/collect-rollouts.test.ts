@@ -98,7 +98,7 @@ describe('collectRollouts', () => {
 
     // A same-size corruption is caught by the checksum check.
     const bytes = await readFile(ep(3, 'npz'));
-    bytes[bytes.length - 30] ^= 0xff;
+    bytes[bytes.length - 30] = bytes[bytes.length - 30]! ^ 0xff;
     await writeFile(ep(3, 'npz'), bytes);
     expect(await collectRollouts(base(out, { workers: 0, episodes: 7 }))).toMatchObject({ collected: 0 });
     expect(await collectRollouts(base(out, { workers: 0, episodes: 7, resumeCheck: 'checksum' }))).toMatchObject({ collected: 1, repaired: [3] });
