@@ -24,8 +24,8 @@ export function binsFor(nBits: number): number {
 export function preprocessImages(images: tf.Tensor4D, nBits: number, noiseSeed?: number): tf.Tensor4D {
   const bins = binsFor(nBits);
   return tf.tidy(() => {
-    let k = tf.cast(images, 'float32'); // [B, H, W, C] in 0..255
-    if (nBits < 8) k = tf.floor(tf.div(k, 2 ** (8 - nBits)));
+    let k: tf.Tensor4D = tf.cast(images, 'float32'); // [B, H, W, C] in 0..255
+    if (nBits < 8) k = tf.floor(tf.div(k, 2 ** (8 - nBits))) as tf.Tensor4D;
     const x = tf.sub(tf.div(k, bins), 0.5); // [B, H, W, C] in [−½, ½)
     const noise = noiseSeed === undefined ? tf.scalar(0.5 / bins) : tf.randomUniform(images.shape, 0, 1 / bins, 'float32', noiseSeed);
     return tf.add(x, noise) as tf.Tensor4D;

@@ -55,7 +55,7 @@ export class CouplingNet {
       let h = tf.add(tf.conv2d(xin, this.w1 as tf.Tensor4D, 1, 'same'), this.b1) as tf.Tensor4D; // [B, H, W, width]
       if (this.wc && cond) {
         const cb = tf.matMul(cond, this.wc as tf.Tensor2D); // [B, width]
-        h = tf.add(h, tf.reshape(cb, [cb.shape[0], 1, 1, cb.shape[1]])) as tf.Tensor4D;
+        h = tf.add(h, tf.reshape(cb, [cb.shape[0], 1, 1, this.config.width])) as tf.Tensor4D;
       }
       h = tf.relu(h);
       h = tf.relu(tf.add(tf.conv2d(h, this.w2 as tf.Tensor4D, 1, 'same'), this.b2)) as tf.Tensor4D; // [B, H, W, width]

@@ -33,7 +33,7 @@ export class Split implements FlowLayer {
     let h = tf.add(tf.conv2d(z1, this.kernel as tf.Tensor4D, 1, 'same'), this.bias) as tf.Tensor4D; // [B, H, W, 2·c2]
     if (this.condKernel && cond) {
       const c = tf.matMul(cond, this.condKernel as tf.Tensor2D); // [B, 2·c2]
-      h = tf.add(h, tf.reshape(c, [c.shape[0], 1, 1, c.shape[1]])) as tf.Tensor4D;
+      h = tf.add(h, tf.reshape(c, [c.shape[0], 1, 1, 2 * this.out])) as tf.Tensor4D;
     }
     const mean = tf.slice(h, [0, 0, 0, 0], [-1, -1, -1, this.out]) as tf.Tensor4D;
     const logs = tf.slice(h, [0, 0, 0, this.out], [-1, -1, -1, this.out]) as tf.Tensor4D;

@@ -125,9 +125,8 @@ export class FlowTrainer {
         (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
         tf.tidy(() => {
           const clipped = clip === null ? gradList : clipByGlobalNorm(gradList, clip, gradNorm);
-          const named: tf.NamedTensorMap = {};
-          vars.forEach((v, i) => (named[v.name] = clipped[i]!));
-          this.optimizer.applyGradients(named);
+          // Adam pairs its slots with gradients by position, so the order of `vars` is kept.
+          this.optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: clipped[i]! })));
         });
         stats = { step: this.step, loss, gradNorm, learningRate: lr };
       } finally {
