@@ -46,6 +46,7 @@ export class TakeCoverRenderer {
   private readonly horizon: number;
   private readonly slope: Float64Array;
   private readonly rowDepth: Float64Array;
+  private readonly rowLight: Float64Array;
   private readonly zbuf: Float64Array;
   private readonly hi: Uint8Array;
 
@@ -70,6 +71,7 @@ export class TakeCoverRenderer {
       const dy = r + 0.5 - this.horizon;
       this.rowDepth[r] = dy > 0 ? (cfg.eyeHeight * this.fy) / dy : ((cfg.ceilingHeight - cfg.eyeHeight) * this.fy) / -dy;
     }
+    this.rowLight = this.rowDepth.map(light);
     this.zbuf = new Float64Array(this.rw);
     this.hi = new Uint8Array(this.rw * this.rh * 3);
   }
@@ -84,10 +86,11 @@ export class TakeCoverRenderer {
   }
 
   private drawRoom(camX: number): void {
-    const { cfg, rw, rh, fy, horizon, slope, rowDepth, zbuf, hi } = this;
+    const { cfg, rw, rh, fy, horizon, slope, rowDepth, rowLight, zbuf, hi } = this;
     const camY = cfg.agentY;
     const half = cfg.roomWidth / 2;
     const farZ = cfg.roomDepth - camY;
+    const ceilingRise = cfg.ceilingHeight - cfg.eyeHeight;
     for (let c = 0; c < rw; c++) {
       const dx = slope[c]!;
       let z = farZ;
@@ -100,30 +103,40 @@ export class TakeCoverRenderer {
         side = SIDE_WALL_SHADE;
       }
       zbuf[c] = z;
-      const top = horizon - ((cfg.ceilingHeight - cfg.eyeHeight) * fy) / z;
-      const bottom = horizon + (cfg.eyeHeight * fy) / z;
+      const rTop = clampRow(Math.ceil(horizon - (ceilingRise * fy) / z - 0.5), rh);
+      const rBottom = clampRow(Math.ceil(horizon + (cfg.eyeHeight * fy) / z - 0.5), rh);
+      let i = c * 3;
+      const stride = rw * 3;
+      // Ceiling and floor: each row has a fixed depth, so only the x of the texel varies by column.
+      for (let r = 0; r < rTop; r++, i += stride) {
+        const d = rowDepth[r]!;
+        const col = flatTexel(camX + dx * d, camY + d, CEILING_FLAT);
+        const l = rowLight[r]!;
+        hi[i] = col[0] * l;
+        hi[i + 1] = col[1] * l;
+        hi[i + 2] = col[2] * l;
+      }
+      // Wall: the texel column is fixed; its mortar joints differ between even and odd courses.
       const wallLight = light(z) * side;
-      for (let r = 0; r < rh; r++) {
-        const y = r + 0.5;
-        const i = (r * rw + c) * 3;
-        let col: Rgb;
-        let shade: number;
-        if (y < top) {
-          const d = rowDepth[r]!;
-          col = flatTexel(camX + dx * d, camY + d, CEILING_FLAT);
-          shade = light(d);
-        } else if (y >= bottom) {
-          const d = rowDepth[r]!;
-          col = flatTexel(camX + dx * d, camY + d, FLOOR_FLAT);
-          shade = light(d);
-        } else {
-          const v = cfg.eyeHeight + ((horizon - y) * z) / fy;
-          col = brickTexel(u, v);
-          shade = wallLight;
-        }
-        hi[i] = col[0] * shade;
-        hi[i + 1] = col[1] * shade;
-        hi[i + 2] = col[2] * shade;
+      const jointEven = brickJoint(u, 0);
+      const jointOdd = brickJoint(u, 1);
+      const vScale = z / fy;
+      for (let r = rTop; r < rBottom; r++, i += stride) {
+        const v = cfg.eyeHeight + (horizon - r - 0.5) * vScale;
+        const course = Math.floor(v / 32);
+        const mortar = v - course * 32 < 3 || ((course & 1) === 0 ? jointEven : jointOdd);
+        const col = mortar ? MORTAR : BRICK;
+        hi[i] = col[0] * wallLight;
+        hi[i + 1] = col[1] * wallLight;
+        hi[i + 2] = col[2] * wallLight;
+      }
+      for (let r = rBottom; r < rh; r++, i += stride) {
+        const d = rowDepth[r]!;
+        const col = flatTexel(camX + dx * d, camY + d, FLOOR_FLAT);
+        const l = rowLight[r]!;
+        hi[i] = col[0] * l;
+        hi[i + 1] = col[1] * l;
+        hi[i + 2] = col[2] * l;
       }
     }
   }
@@ -261,13 +274,18 @@ function flatTexel(wx: number, wy: number, p: FlatPalette): Rgb {
   return ((tx + ty) & 1) === 0 ? p.base : p.alt;
 }
 
-/** Wall texture: 64×32 stone blocks in running bond with 3-unit mortar joints. */
-function brickTexel(u: number, v: number): Rgb {
-  const row = Math.floor(v / 32);
-  const inRow = v - row * 32;
-  const offset = (row & 1) * 32;
-  const along = (((u + offset) % 64) + 64) % 64;
-  return inRow < 3 || along < 3 ? MORTAR : BRICK;
+/**
+ * Wall texture: 64×32 stone blocks in running bond (odd courses shifted by half a block) with
+ * 3-unit mortar joints. This tells whether wall position `u` falls on a vertical joint in a course
+ * of the given parity; horizontal joints are the bottom 3 units of each 32-unit course.
+ */
+function brickJoint(u: number, parity: 0 | 1): boolean {
+  const along = (((u + parity * 32) % 64) + 64) % 64;
+  return along < 3;
+}
+
+function clampRow(r: number, rows: number): number {
+  return r < 0 ? 0 : r > rows ? rows : r;
 }
 
 function scale(c: Rgb, k: number): Rgb {
