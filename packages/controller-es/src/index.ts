@@ -11,3 +11,8 @@ export { centeredRanks, standardize } from './es/fitness-shaping.js';
 export { Adam } from './es/adam.js';
 export { symmetricEigen, symmetricEigenMlMatrix, type SymmetricEigen } from './linalg/symmetric-eigen.js';
 export { sphere, ellipsoid, rosenbrock, rastrigin, benchmarkFunctions, type BenchmarkFunctionName } from './benchmarks/functions.js';
+export * from './controllers/index.js';
+export { evaluatePopulation, type EvaluatePopulationOptions, type PopulationFitness } from './parallel/evaluate-population.js';
+export { EvaluationPool, type EvaluationPoolOptions, type EvaluationJob } from './parallel/evaluation-pool.js';
+export { episodeSeed, evaluationSeed } from './parallel/episode-seeds.js';
+export { type Evaluator, type EvaluatorFactory, type WorkerSpec, loadEvaluator } from './parallel/worker-spec.js';
