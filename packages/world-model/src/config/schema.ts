@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+const positive = z.number().positive();
+
+/** Rollout collection (paper step 1). */
+export const collectSchema = z.strictObject({
+  /** Episodes to collect (paper: 10,000 CarRacing episodes). */
+  episodes: positiveInt,
+  /** Cut episodes at this many steps (CarRacing's own limit is 1000, TakeCover's 2100). */
+  maxSteps: positiveInt.optional(),
+  /**
+   * Data policy: 'random-agent' is the CarRacing reference's (a controller with random weights
+   * over a V and M with random weights); 'brownian' ctallec's random walk; 'held' the Doom
+   * reference's random action held for 1–10 frames; 'uniform' a new random action every step.
+   */
+  policy: z.enum(['random-agent', 'brownian', 'held', 'uniform']),
+  /** Worker threads (0 collects in the main thread). */
+  workers: nonNegativeInt,
+  /** TakeCover reference: drop episodes no longer than this from training (0 keeps all). */
+  minEpisodeLength: nonNegativeInt,
+});
+
+/** V, the ConvVAE (paper step 2). */
+export const vaeSchema = z.strictObject({
+  zSize: positiveInt,
+  epochs: positiveInt,
+  batchSize: positiveInt,
+  learningRate: positive,
+  klTolerance: z.number().nonnegative(),
+  beta: z.number().nonnegative(),
+  /** Frames used per epoch at most (all when absent). */
+  framesPerEpoch: positiveInt.optional(),
+  checkpointEvery: positiveInt,
+});
+
+/** The series: every frame encoded to (mu, logvar) by V, with actions, rewards and dones. */
+export const seriesSchema = z.strictObject({
+  batchSize: positiveInt,
+});
+
+/** M, the MDN-RNN (paper step 3). */
+export const mdnrnnSchema = z.strictObject({
+  hiddenSize: positiveInt,
+  mixtures: positiveInt,
+  /** Training steps (minibatches). */
+  steps: positiveInt,
+  batchSize: positiveInt,
+  seqLen: positiveInt,
+  learningRate: positive,
+  gradClip: positive,
+  /** Predict the episode end (Doom reference); the dream then ends when its logit > 0. */
+  doneHead: z.boolean(),
+  /** Predict the reward, so CarRacing can be trained in the dream. */
+  rewardHead: z.boolean(),
+  checkpointEvery: positiveInt,
+});
+
+/** The dream: M as an environment. */
+export const dreamSchema = z.strictObject({
+  /** τ: temperature of M's sampling (paper TakeCover: 1.15). */
+  temperature: positive,
+  /** Frame cap of a dream episode (Doom: 2100). */
+  maxSteps: positiveInt,
+});
+
+/** Curiosity: an intrinsic reward −log p(z_{t+1} | z_t, a_t, h_t) from M, added with a weight. */
+export const curiositySchema = z.strictObject({
+  weight: z.number().nonnegative(),
+});
+
+/** C, the controller, and its evolution strategy (paper step 4). */
+export const controllerSchema = z.strictObject({
+  /** Train C in the real env (CarRacing, as the paper) or only in M's dream (TakeCover, as the paper). */
+  mode: z.enum(['real', 'dream']),
+  /** linear: a = tanh(W·[z, h] + b); vonly: from z only; hidden: one tanh layer of `hiddenUnits`; doom: [z, c, h], one output, no bias. */
+  form: z.enum(['linear', 'vonly', 'hidden', 'doom']),
+  hiddenUnits: positiveInt,
+  algorithm: z.enum(['cmaes', 'sepcmaes', 'openes', 'pepg', 'ga']),
+  popSize: positiveInt,
+  sigma: positive,
+  weightDecay: z.number().nonnegative(),
+  generations: positiveInt,
+  /** Fitness of a candidate = mean return over this many episodes (paper: 16). */
+  episodesPerMember: positiveInt,
+  /** Score the search mean every N generations on `evalEpisodes` fixed seeds (paper: 25, 1024). */
+  evalEvery: positiveInt,
+  evalEpisodes: positiveInt,
+  /** Cut real-env episodes at this many steps while training (the env's own limit when absent). */
+  maxSteps: positiveInt.optional(),
+  /** Worker threads for real-env fitness (0: in the main thread). */
+  workers: nonNegativeInt,
+  dream: dreamSchema,
+  curiosity: curiositySchema,
+});
+
+/** `worldmodels eval`. */
+export const evalSchema = z.strictObject({
+  /** Real-env episodes on fixed seeds (paper: 100). */
+  episodes: positiveInt,
+  seed: z.number().int(),
+  maxSteps: positiveInt.optional(),
+  /** Frames in the GIFs. */
+  gifFrames: positiveInt,
+});
+
+export const runConfigSchema = z.strictObject({
+  env: z.enum(['carracing', 'takecover']),
+  /** Seed of the whole run: every random stream derives from it. */
+  seed: z.number().int(),
+  /** tfjs backend ('auto' picks the fastest present). */
+  backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'native', 'webgl', 'wasm', 'cpu']),
+  /** The iterative procedure: collect with the current agent, retrain V and M, retrain C — this many rounds (1: the paper's single pass). */
+  iterations: positiveInt,
+  collect: collectSchema,
+  vae: vaeSchema,
+  series: seriesSchema,
+  mdnrnn: mdnrnnSchema,
+  controller: controllerSchema,
+  eval: evalSchema,
+});
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+export type ControllerConfig = RunConfig['controller'];
+
+/** A deep partial of the run config: what a config file or a preset gives. */
+export type RunConfigInput = DeepPartial<RunConfig>;
+export type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/** Validates a full config; the error lists every problem with its path (`controller.popSize: ...`). */
+export function parseRunConfig(value: unknown, source = 'config'): RunConfig {
+  const result = runConfigSchema.safeParse(value);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`invalid ${source}:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

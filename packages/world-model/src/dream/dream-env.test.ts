@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '@worldmodels/core/rng';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { carRacingActions, takeCoverActions } from '../controller/action-adapter.js';
+import { ControllerLayout } from '../controller/controller-layout.js';
+import { useTestBackend } from '../test-support/backend.js';
+import { ToyMemory } from '../test-support/toy-models.js';
+import { DreamEnv } from './dream-env.js';
+import { initialLatents } from './initial-latents.js';
+
+beforeAll(async () => {
+  await useTestBackend();
+});
+
+const zSize = 3;
+const hiddenSize = 4;
+const initial = initialLatents(Float32Array.from({ length: 5 * zSize }, (_, i) => Math.sin(i)), new Float32Array(5 * zSize).fill(-2), zSize);
+
+function candidates(layout: ControllerLayout, n: number, seed: number): Float32Array[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: n }, () => layout.randomParams(() => rng.normal(0, 0.5)));
+}
+
+describe('DreamEnv', () => {
+  it('is deterministic under a seed and differs across seeds', () => {
+    const mdnrnn = new ToyMemory({ zSize, actionSize: 3, hiddenSize, rewardScale: 1 });
+    const dream = new DreamEnv({ mdnrnn, initial, actions: carRacingActions, temperature: 1.15, maxSteps: 20, reward: 'head' });
+    const layout = new ControllerLayout({ form: 'linear', zSize, hiddenSize, outputs: 3 });
+    const xs = candidates(layout, 4, 1);
+    const before = tf.memory().numTensors;
+    const a = dream.rollout(layout, xs, 3, new Rng(42));
+    const b = dream.rollout(layout, xs, 3, new Rng(42));
+    const c = dream.rollout(layout, xs, 3, new Rng(43));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(a.returns).toHaveLength(12);
+    expect(Array.from(a.returns)).toEqual(Array.from(b.returns));
+    expect(Array.from(a.returns)).not.toEqual(Array.from(c.returns));
+    expect(a.steps).toBe(12 * 20);
+  });
+
+  it('ends episodes when the done head logit turns positive, and counts survival', () => {
+    const mdnrnn = new ToyMemory({ zSize, actionSize: 1, hiddenSize, doneAfter: 7 });
+    const layout = new ControllerLayout({ form: 'doom', zSize, hiddenSize, outputs: 1 });
+    const xs = candidates(layout, 2, 2);
+    const withHead = new DreamEnv({ mdnrnn, initial, actions: takeCoverActions, temperature: 1, maxSteps: 50, reward: 'survival' });
+    const r = withHead.rollout(layout, xs, 2, new Rng(1));
+    expect(Array.from(r.lengths)).toEqual([7, 7, 7, 7]); // done logit = step − 7 + 0.5 > 0 on step 7
+    expect(Array.from(r.returns)).toEqual([7, 7, 7, 7]); // one per step survived, the last included
+    const withoutHead = new DreamEnv({ mdnrnn, initial, actions: takeCoverActions, temperature: 1, maxSteps: 12, reward: 'survival', useDoneHead: false });
+    expect(Array.from(withoutHead.rollout(layout, xs, 2, new Rng(1)).lengths)).toEqual([12, 12, 12, 12]); // the frame cap
+  });
+
+  it("sums M's reward head into each member's fitness with the member's own controller", () => {
+    const mdnrnn = new ToyMemory({ zSize, actionSize: 3, hiddenSize, rewardScale: 1 });
+    const dream = new DreamEnv({ mdnrnn, initial, actions: carRacingActions, temperature: 1, maxSteps: 10, reward: 'head' });
+    const layout = new ControllerLayout({ form: 'linear', zSize, hiddenSize, outputs: 3 });
+    // Constant controllers: zero weights, bias only. Reward = steer + gas + brake per step.
+    const member = (steer: number, gas: number, brake: number) => {
+      const p = new Float32Array(layout.paramCount);
+      p.set([steer, gas, brake]);
+      return p;
+    };
+    const xs = [member(0, 0, 0), member(1, 2, -1), member(-0.5, -3, 0.7)];
+    const expected = xs.map((p) => {
+      const a = [Math.tanh(p[0]!), Math.tanh(p[1]!), Math.tanh(p[2]!)];
+      return 10 * (a[0]! + (a[1]! + 1) / 2 + Math.min(1, Math.max(0, a[2]!)));
+    });
+    const { fitness } = dream.fitness(layout, xs, 4, new Rng(5));
+    fitness.forEach((f, i) => expect(f).toBeCloseTo(expected[i]!, 4));
+  });
+
+  it('needs a reward head for head rewards and checks its inputs', () => {
+    const mdnrnn = new ToyMemory({ zSize, actionSize: 3, hiddenSize });
+    const layout = new ControllerLayout({ form: 'linear', zSize, hiddenSize, outputs: 3 });
+    const dream = new DreamEnv({ mdnrnn, initial, actions: carRacingActions, temperature: 1, maxSteps: 3, reward: 'head' });
+    expect(() => dream.rollout(layout, candidates(layout, 1, 1), 1, new Rng(1))).toThrow(/reward head/);
+    expect(() => new DreamEnv({ mdnrnn, initial, actions: carRacingActions, temperature: 0, maxSteps: 3, reward: 'head' })).toThrow(/temperature/);
+    expect(() => new DreamEnv({ mdnrnn, initial, actions: takeCoverActions, temperature: 1, maxSteps: 3, reward: 'survival' })).toThrow(/width 3/);
+    expect(() => dream.rollout(layout, [new Float32Array(3)], 1, new Rng(1))).toThrow(/needs 24/);
+  });
+
+  it('adds curiosity: weight × −log p(z_{t+1}) of the sampled next z', () => {
+    const mdnrnn = new ToyMemory({ zSize, actionSize: 1, hiddenSize });
+    const layout = new ControllerLayout({ form: 'vonly', zSize, hiddenSize, outputs: 1 });
+    const xs = candidates(layout, 2, 3);
+    const plain = new DreamEnv({ mdnrnn, initial, actions: takeCoverActions, temperature: 1, maxSteps: 5, reward: 'survival' });
+    const curious = new DreamEnv({ mdnrnn, initial, actions: takeCoverActions, temperature: 1, maxSteps: 5, reward: 'survival', curiosityWeight: 0.5 });
+    const p = plain.rollout(layout, xs, 2, new Rng(9));
+    const q = curious.rollout(layout, xs, 2, new Rng(9));
+    expect(Array.from(p.returns)).toEqual([5, 5, 5, 5]);
+    // Same samples (same seed); surprise of N(mean, e^-2)·√1 draws is finite and varies by episode.
+    for (const r of q.returns) expect(Number.isFinite(r) && r !== 5).toBe(true);
+    expect(new Set(Array.from(q.returns)).size).toBe(4);
+  });
+});

@@ -1,0 +1,174 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '@worldmodels/core/rng';
+import type { ActionAdapter } from '../controller/action-adapter.js';
+import type { ControllerLayout } from '../controller/controller-layout.js';
+import { disposeOutputHeads, disposeState, zeroState } from '../models/memory-state.js';
+import { mixtureNegLogLikelihood } from '../models/mixture-nll.js';
+import type { MemoryModel, MemoryState } from '../models/model-types.js';
+import type { InitialLatents } from './initial-latents.js';
+
+export interface DreamEnvOptions {
+  mdnrnn: MemoryModel;
+  initial: InitialLatents;
+  actions: ActionAdapter;
+  /** τ of M's sampling: mixture weights logπ/τ, noise σ·√τ. */
+  temperature: number;
+  /** Frame cap of an episode (Doom: 2100). */
+  maxSteps: number;
+  /** 'head': M's reward head (CarRacing); 'survival': 1 per step alive (TakeCover). */
+  reward: 'head' | 'survival';
+  /** End an episode when M's done logit > 0 (default: whenever M has a done head). */
+  useDoneHead?: boolean;
+  /** Adds weight · (−log p(z_{t+1} | z_t, a_t, h_t)) to each step's reward: curiosity. */
+  curiosityWeight?: number;
+}
+
+/** Outcome of a batch of dream episodes. */
+export interface DreamRolloutResult {
+  /** Return of each episode [B] (member-major: episode e of member p at p·E + e). */
+  returns: Float64Array;
+  /** Steps of each episode [B]. */
+  lengths: Int32Array;
+  /** Dream steps computed (batch × tensor steps). */
+  steps: number;
+  /** When asked: z of episode 0 at each step [T, Z] (for decoding to a GIF). */
+  trajectory?: Float32Array[];
+}
+
+/**
+ * M as an environment — the paper's "dream" (§4.4): a batch of episodes starts from initial
+ * latents taken from the data, the controller acts on [z, h], M steps, and the next z is sampled
+ * at temperature τ. An episode ends when M's done head says so (logit > 0) or at the frame cap;
+ * rewards come from M's reward head or count survival.
+ *
+ * Batched: all episodes of all population members advance together in one tensor step, each
+ * member's controller applied to its own episodes by a batched matmul.
+ */
+export class DreamEnv {
+  readonly options: DreamEnvOptions;
+  readonly useDoneHead: boolean;
+
+  constructor(options: DreamEnvOptions) {
+    const { mdnrnn, initial, actions, temperature, maxSteps, reward } = options;
+    if (!(temperature > 0)) throw new Error(`dream temperature must be > 0, got ${temperature}`);
+    if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new Error(`dream maxSteps must be a positive integer, got ${maxSteps}`);
+    if (reward !== 'head' && reward !== 'survival') throw new Error(`dream reward must be 'head' or 'survival', got ${String(reward)}`);
+    if (initial.zSize !== mdnrnn.config.zSize) throw new Error(`initial latents have z size ${initial.zSize}, M has ${mdnrnn.config.zSize}`);
+    if (actions.memoryActionSize !== mdnrnn.config.actionSize) throw new Error(`M takes actions of width ${mdnrnn.config.actionSize}, the ${actions.kind} adapter gives ${actions.memoryActionSize}`);
+    this.options = options;
+    this.useDoneHead = options.useDoneHead ?? true;
+  }
+
+  /**
+   * Plays `episodesPerMember` dream episodes for each candidate at once and returns every
+   * episode's return. Deterministic given `rng`'s state (initial latents and all sampling noise
+   * come from it).
+   */
+  rollout(layout: ControllerLayout, candidates: readonly ArrayLike<number>[], episodesPerMember: number, rng: Rng, options: { record?: boolean } = {}): DreamRolloutResult {
+    const { mdnrnn, actions, temperature, maxSteps, initial } = this.options;
+    const P = candidates.length;
+    const E = episodesPerMember;
+    if (P < 1) throw new Error('dream rollout needs at least one candidate');
+    if (!Number.isInteger(E) || E < 1) throw new Error(`episodesPerMember must be a positive integer, got ${E}`);
+    if (layout.zSize !== mdnrnn.config.zSize || layout.hiddenSize !== mdnrnn.config.hiddenSize) {
+      throw new Error(`controller layout is for z ${layout.zSize}, hidden ${layout.hiddenSize}; M has z ${mdnrnn.config.zSize}, hidden ${mdnrnn.config.hiddenSize}`);
+    }
+    const B = P * E;
+    const Z = mdnrnn.config.zSize;
+    const flat = new Float32Array(P * layout.paramCount);
+    candidates.forEach((c, p) => {
+      if (c.length !== layout.paramCount) throw new Error(`candidate ${p} has ${c.length} parameters, the ${layout.form} controller needs ${layout.paramCount}`);
+      flat.set(Array.from(c), p * layout.paramCount);
+    });
+    const params = tf.tensor2d(flat, [P, layout.paramCount]); // [P, D]
+    let z = this.initialZ(B, rng); // [B, Z]
+    let state: MemoryState = zeroState(B, mdnrnn.config.hiddenSize);
+    const returns = new Float64Array(B);
+    const lengths = new Int32Array(B);
+    const alive = new Uint8Array(B).fill(1);
+    let living = B;
+    let steps = 0;
+    const trajectory: Float32Array[] | undefined = options.record ? [] : undefined;
+    const curiosity = this.options.curiosityWeight ?? 0;
+    try {
+      for (let t = 0; t < maxSteps && living > 0; t++) {
+        if (trajectory) {
+          const first = tf.slice(z, [0, 0], [1, Z]); // [1, Z]
+          trajectory.push(Float32Array.from(first.dataSync() as Float32Array));
+          first.dispose();
+        }
+        const memoryAction = tf.tidy(() => {
+          const input = tf.reshape(layout.input(z, state.h, state.c), [P, E, layout.inputSize]) as tf.Tensor3D; // [P, E, in]
+          const out = tf.reshape(layout.forward(params, input), [B, layout.outputs]) as tf.Tensor2D; // [B, A]
+          return actions.memoryAction(out); // [B, actionSize]
+        });
+        const out = mdnrnn.step(z, memoryAction, state);
+        memoryAction.dispose();
+        disposeState(state);
+        state = out.state;
+        const next = mdnrnn.sample(out, temperature, rng); // [B, Z]
+        const { reward, done } = tf.tidy(() => {
+          let r: tf.Tensor1D;
+          if (this.options.reward === 'head') {
+            if (!out.reward) throw new Error("dream reward 'head' needs M with a reward head (train M with rewardHead: true)");
+            r = tf.reshape(out.reward, [B]) as tf.Tensor1D; // [B]
+          } else {
+            r = tf.ones([B]) as tf.Tensor1D; // [B]: one per step survived
+          }
+          if (curiosity > 0) r = tf.add(r, tf.mul(mixtureNegLogLikelihood(next, out.logmix, out.mean, out.logstd), curiosity)) as tf.Tensor1D;
+          const d = this.useDoneHead && out.done ? tf.reshape(tf.greater(out.done, 0), [B]) : tf.zeros([B], 'bool'); // [B]
+          return { reward: r.dataSync() as Float32Array, done: d.dataSync() as Uint8Array };
+        });
+        disposeOutputHeads(out);
+        z.dispose();
+        z = next;
+        steps += B;
+        const last = t === maxSteps - 1;
+        for (let b = 0; b < B; b++) {
+          if (!alive[b]) continue;
+          returns[b] = returns[b]! + reward[b]!;
+          lengths[b] = lengths[b]! + 1;
+          if (done[b] || last) {
+            alive[b] = 0;
+            living--;
+          }
+        }
+      }
+    } finally {
+      tf.dispose([params, z]);
+      disposeState(state);
+    }
+    return { returns, lengths, steps, ...(trajectory && { trajectory }) };
+  }
+
+  /** Mean return of each candidate over its episodes: its fitness. */
+  fitness(layout: ControllerLayout, candidates: readonly ArrayLike<number>[], episodesPerMember: number, rng: Rng): { fitness: number[]; steps: number; meanLength: number } {
+    const r = this.rollout(layout, candidates, episodesPerMember, rng);
+    const fitness = candidates.map((_, p) => {
+      let s = 0;
+      for (let e = 0; e < episodesPerMember; e++) s += r.returns[p * episodesPerMember + e]!;
+      return s / episodesPerMember;
+    });
+    let total = 0;
+    for (const l of r.lengths) total += l;
+    return { fitness, steps: r.steps, meanLength: total / r.lengths.length };
+  }
+
+  /** z₀ ~ N(mu, exp(logvar)) of randomly chosen initial latents: [B, Z]. */
+  private initialZ(B: number, rng: Rng): tf.Tensor2D {
+    const { initial } = this.options;
+    const Z = initial.zSize;
+    const mu = new Float32Array(B * Z);
+    const logvar = new Float32Array(B * Z);
+    for (let b = 0; b < B; b++) {
+      const i = rng.int(initial.count);
+      mu.set(initial.mu.subarray(i * Z, (i + 1) * Z), b * Z);
+      logvar.set(initial.logvar.subarray(i * Z, (i + 1) * Z), b * Z);
+    }
+    const seed = rng.nextSeed();
+    return tf.tidy(() => {
+      const eps = tf.randomNormal([B, Z], 0, 1, 'float32', seed); // [B, Z]
+      return tf.add(tf.tensor2d(mu, [B, Z]), tf.mul(tf.exp(tf.mul(tf.tensor2d(logvar, [B, Z]), 0.5)), eps)) as tf.Tensor2D; // [B, Z]
+    });
+  }
+}

@@ -1,0 +1,10 @@
+export * from './config/index.js';
+export * from './run/index.js';
+export type { VisionModel, MemoryModel, MemoryState, MemoryOutput } from './models/model-types.js';
+export { mixtureNegLogLikelihood } from './models/mixture-nll.js';
+export { zeroState } from './models/memory-state.js';
+export { ControllerLayout, type ControllerForm, type ControllerLayoutOptions } from './controller/controller-layout.js';
+export { actionAdapter, carRacingActions, takeCoverActions, takeCoverMove, type ActionAdapter } from './controller/action-adapter.js';
+export { WorldModelAgent, type WorldModelAgentOptions, type AgentStep } from './agent/world-model-agent.js';
+export { DreamEnv, type DreamEnvOptions, type DreamRolloutResult } from './dream/dream-env.js';
+export { initialLatents, type InitialLatents } from './dream/initial-latents.js';

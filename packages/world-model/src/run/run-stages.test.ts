@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runStages } from './run-stages.js';
+import type { Stage } from './stage.js';
+
+/** Two stages: `count` writes numbers with a checkpoint after each; `sum` adds them up. */
+function pipeline(n: number, log: string[], crashAt?: number): Stage[] {
+  return [
+    {
+      name: 'count',
+      dir: 'count',
+      inputs: [],
+      settings: { n },
+      async run(ctx) {
+        const file = join(ctx.dir, 'numbers.json');
+        const numbers: number[] = existsSync(file) ? JSON.parse(await readFile(file, 'utf8')) : [];
+        log.push(`count from ${numbers.length}${ctx.resuming ? ' (resuming)' : ''}`);
+        for (let i = numbers.length; i < n; i++) {
+          if (i === crashAt) throw new Error('killed');
+          numbers.push(i);
+          await writeFile(file, JSON.stringify(numbers));
+        }
+        return { count: numbers.length };
+      },
+    },
+    {
+      name: 'sum',
+      dir: 'sum',
+      inputs: ['count'],
+      settings: {},
+      async run(ctx) {
+        log.push('sum');
+        const numbers: number[] = JSON.parse(await readFile(join(ctx.inputs.count!, 'numbers.json'), 'utf8'));
+        return { sum: numbers.reduce((a, b) => a + b, 0) };
+      },
+    },
+  ];
+}
+
+describe('runStages', () => {
+  it('runs stages once, skips done ones, and resumes a stage that died midway', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wm-stages-'));
+    const log: string[] = [];
+    await expect(runStages(dir, pipeline(5, log, 3), { log: () => {} })).rejects.toThrow('killed');
+    expect(existsSync(join(dir, 'count', 'DONE.json'))).toBe(false);
+    const outcomes = await runStages(dir, pipeline(5, log), { log: () => {} });
+    expect(outcomes.map((o) => o.status)).toEqual(['resumed', 'ran']);
+    expect(outcomes[1]!.summary).toEqual({ sum: 10 });
+    expect(log).toEqual(['count from 0', 'count from 3 (resuming)', 'sum']);
+    const again = await runStages(dir, pipeline(5, log), { log: () => {} });
+    expect(again.map((o) => o.status)).toEqual(['skipped', 'skipped']);
+    expect(again[1]!.summary).toEqual({ sum: 10 });
+    expect(log).toHaveLength(3);
+  });
+
+  it('refuses a done stage whose settings changed, naming them, and redoes it on request', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wm-stages-'));
+    const log: string[] = [];
+    await runStages(dir, pipeline(3, log), { log: () => {} });
+    await expect(runStages(dir, pipeline(4, log), { log: () => {} })).rejects.toThrow(/stage count .* \(settings changed: n\); run again with --redo count/);
+    const redone = await runStages(dir, pipeline(4, log), { log: () => {}, redo: 'count' });
+    expect(redone.map((o) => o.status)).toEqual(['ran', 'ran']);
+    expect(redone[1]!.summary).toEqual({ sum: 6 });
+  });
+
+  it('stops after --until and checks stage names', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wm-stages-'));
+    const log: string[] = [];
+    const outcomes = await runStages(dir, pipeline(2, log), { log: () => {}, until: 'count' });
+    expect(outcomes.map((o) => o.stage)).toEqual(['count']);
+    await expect(runStages(dir, pipeline(2, log), { until: 'vae' })).rejects.toThrow(/--until vae: no such stage; the stages are count, sum/);
+    const bad: Stage[] = [{ ...pipeline(1, log)[1]! }];
+    await expect(runStages(dir, bad)).rejects.toThrow(/reads 'count', which is not an earlier stage/);
+  });
+});

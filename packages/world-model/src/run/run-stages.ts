@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { MetricsLogger } from '@worldmodels/core/progress';
+import { DONE_FILE, STARTED_FILE, readMarker, writeMarker, type DoneMarker, type StartedMarker } from './done-marker.js';
+import { differingPaths, fingerprintOf } from './fingerprint.js';
+import type { Stage } from './stage.js';
+
+export interface RunStagesOptions {
+  /** Delete this stage's outputs (and those of every stage after it) and run them again. */
+  redo?: string;
+  /** Stop after this stage. */
+  until?: string;
+  log?: (line: string) => void;
+}
+
+export interface StageOutcome {
+  stage: string;
+  status: 'skipped' | 'ran' | 'resumed';
+  seconds: number;
+  summary: Record<string, unknown>;
+}
+
+/**
+ * Runs the stages in order in `runDir`. A stage whose done-marker matches its settings and its
+ * inputs is skipped (a re-run of a finished run is a no-op); an unfinished stage runs, resuming
+ * its own checkpoints when an earlier attempt was killed. A done or half-done stage whose
+ * settings changed is an error naming what changed, unless `redo` names it or an earlier stage.
+ */
+export async function runStages(runDir: string, stages: readonly Stage[], options: RunStagesOptions = {}): Promise<StageOutcome[]> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const root = resolve(runDir);
+  checkStages(stages, options);
+  await mkdir(root, { recursive: true });
+
+  const fingerprints = new Map<string, string>();
+  const outcomes: StageOutcome[] = [];
+  const redoFrom = options.redo === undefined ? -1 : stages.findIndex((s) => s.name === options.redo);
+  if (redoFrom >= 0) {
+    for (const stage of stages.slice(redoFrom)) await rm(join(root, stage.dir), { recursive: true, force: true });
+    log(`redo: removed the outputs of ${stages.slice(redoFrom).map((s) => s.name).join(', ')}`);
+  }
+
+  for (const stage of stages) {
+    const dir = join(root, stage.dir);
+    const inputs: Record<string, string> = {};
+    for (const name of stage.inputs) inputs[name] = fingerprints.get(name)!;
+    const fingerprint = fingerprintOf({ settings: stage.settings, inputs });
+    fingerprints.set(stage.name, fingerprint);
+
+    const done = await readMarker<DoneMarker>(dir, DONE_FILE);
+    if (done) {
+      if (done.fingerprint !== fingerprint) throw staleError(stage, dir, done, inputs, 'was done');
+      log(`stage ${stage.name}: done (${stage.dir}), skipped`);
+      outcomes.push({ stage: stage.name, status: 'skipped', seconds: 0, summary: done.summary });
+    } else {
+      const started = await readMarker<StartedMarker>(dir, STARTED_FILE);
+      if (started && started.fingerprint !== fingerprint) throw staleError(stage, dir, started, inputs, 'was started');
+      const resuming = started !== null;
+      const startedAt = started?.startedAt ?? new Date().toISOString();
+      await mkdir(dir, { recursive: true });
+      const marker: StartedMarker = { stage: stage.name, fingerprint, settings: stage.settings, inputs, startedAt };
+      if (!started) await writeMarker(dir, STARTED_FILE, marker);
+      log(`stage ${stage.name}: ${resuming ? 'resuming' : 'running'} → ${dir}`);
+      const t0 = Date.now();
+      const metrics = await MetricsLogger.open(join(dir, 'metrics.jsonl'));
+      const inputDirs: Record<string, string> = {};
+      for (const name of stage.inputs) inputDirs[name] = join(root, stages.find((s) => s.name === name)!.dir);
+      const summary = await stage.run({ runDir: root, dir, inputs: inputDirs, metrics, log, resuming });
+      const seconds = (Date.now() - t0) / 1000;
+      await writeMarker(dir, DONE_FILE, { ...marker, finishedAt: new Date().toISOString(), seconds, summary });
+      log(`stage ${stage.name}: done in ${seconds.toFixed(1)}s`);
+      outcomes.push({ stage: stage.name, status: resuming ? 'resumed' : 'ran', seconds, summary });
+    }
+    if (options.until === stage.name) break;
+  }
+  return outcomes;
+}
+
+/** Whether a stage's outputs are complete in `runDir`. */
+export function isStageDone(runDir: string, stage: Pick<Stage, 'dir'>): boolean {
+  return existsSync(join(resolve(runDir), stage.dir, DONE_FILE));
+}
+
+function checkStages(stages: readonly Stage[], options: RunStagesOptions): void {
+  const seen = new Set<string>();
+  const dirs = new Set<string>();
+  for (const stage of stages) {
+    if (seen.has(stage.name)) throw new Error(`stage '${stage.name}' appears twice`);
+    if (dirs.has(stage.dir)) throw new Error(`stages share the output directory '${stage.dir}'`);
+    for (const input of stage.inputs) {
+      if (!seen.has(input)) throw new Error(`stage '${stage.name}' reads '${input}', which is not an earlier stage`);
+    }
+    seen.add(stage.name);
+    dirs.add(stage.dir);
+  }
+  for (const [flag, name] of [['redo', options.redo], ['until', options.until]] as const) {
+    if (name !== undefined && !seen.has(name)) throw new Error(`--${flag} ${name}: no such stage; the stages are ${[...seen].join(', ')}`);
+  }
+}
+
+function staleError(stage: Stage, dir: string, marker: StartedMarker, inputs: Record<string, string>, what: string): Error {
+  const changed = differingPaths(marker.settings, stage.settings);
+  const changedInputs = Object.keys(inputs).filter((k) => marker.inputs?.[k] !== inputs[k]);
+  const reasons = [
+    ...(changed.length ? [`settings changed: ${changed.join(', ')}`] : []),
+    ...(changedInputs.length ? [`inputs changed: ${changedInputs.join(', ')}`] : []),
+  ];
+  return new Error(
+    `stage ${stage.name} in ${dir} ${what} with other settings (${reasons.join('; ') || 'fingerprint differs'}); ` +
+      `run again with --redo ${stage.name} to redo it and the stages after it, or use a new run directory`,
+  );
+}

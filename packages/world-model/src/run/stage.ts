@@ -1,0 +1,35 @@
+import type { MetricsLogger } from '@worldmodels/core/progress';
+
+/** What a running stage is given. */
+export interface StageContext {
+  /** The run directory. */
+  runDir: string;
+  /** This stage's own output directory (absolute), created before `run`. */
+  dir: string;
+  /** Absolute output directories of the stages this one reads, by stage name. */
+  inputs: Record<string, string>;
+  /** This stage's metrics file (`<dir>/metrics.jsonl`). */
+  metrics: MetricsLogger;
+  /** One line for the user (stderr by default). */
+  log(line: string): void;
+  /** True when the stage found work of an earlier, interrupted attempt to resume from. */
+  resuming: boolean;
+}
+
+/**
+ * One step of a long job: it reads the outputs of its `inputs`, writes into its own directory,
+ * and is done once its done-marker (`DONE.json`) exists. A done stage is skipped on a re-run;
+ * a stage killed midway is run again and must resume from its own checkpoints.
+ */
+export interface Stage {
+  /** Unique in the run, e.g. 'vae' or 'vae@2' (second iteration). */
+  name: string;
+  /** Output directory relative to the run directory. */
+  dir: string;
+  /** Stages whose outputs this one reads. */
+  inputs: string[];
+  /** The settings that determine this stage's output: a change makes the done stage stale. */
+  settings: unknown;
+  /** Does the work; the returned summary is stored in the done-marker. */
+  run(ctx: StageContext): Promise<Record<string, unknown>>;
+}
