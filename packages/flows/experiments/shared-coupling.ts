@@ -4,7 +4,7 @@
  * intern talk: same CIFAR-10 bits/dim, ~3% of the memory, ~33% faster.)
  *
  * For each data set (CarRacing frames at 32×32 and procedurally generated shapes at 32×32), trains
- * Glow without sharing and with one coupling network for the whole flow, each for the same
+ * Glow without sharing, with one coupling network per level and with one for the whole flow, each for the same
  * wall-clock budget, and reports parameter count, parameter memory, peak memory of one training
  * step (tf.profile), mean step time, steps done and test bits/dim. Every run checkpoints and
  * resumes after a kill; finished runs are not redone.
@@ -55,7 +55,7 @@ interface Options {
   warmup: number;
   trainFrames: number;
   testFrames: number;
-  shared: ShareScope;
+  variants: ShareScope[];
   seed: number;
 }
 
@@ -76,7 +76,7 @@ function options(): Options {
       warmup: { type: 'string', default: '200' },
       'train-frames': { type: 'string', default: '4000' },
       'test-frames': { type: 'string', default: '500' },
-      shared: { type: 'string', default: 'flow' },
+      variants: { type: 'string', default: 'none,level,flow' },
       seed: { type: 'string', default: '0' },
       tiny: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -90,7 +90,8 @@ function options(): Options {
         '  --dataset-dir DIR      CarRacing frames from a rollout store (core DatasetReader) instead of the env\n' +
         '  --budget-seconds N     training time per run (default 1800)\n' +
         '  --levels L --steps K --width W --batch B --n-bits N --coupling KIND --lr R --warmup S\n' +
-        '  --train-frames N --test-frames N --shared level|flow --seed S\n' +
+        '  --train-frames N --test-frames N --seed S\n' +
+        '  --variants LIST        sharing scopes to compare: none,level,flow (default all three)\n' +
         '  --tiny                 smoke test: L=2, K=2, width 16, 64/32 frames, 10 s per run\n',
     );
     process.exit(0);
@@ -115,12 +116,12 @@ function options(): Options {
     warmup: Math.floor(Number(values.warmup)),
     trainFrames: num('train-frames', values['train-frames']),
     testFrames: num('test-frames', values['test-frames']),
-    shared: values.shared as ShareScope,
+    variants: values.variants!.split(',').filter(Boolean) as ShareScope[],
     seed: Math.floor(Number(values.seed)),
   };
   if (values.tiny) Object.assign(o, { levels: 2, steps: 2, width: 16, trainFrames: 64, testFrames: 32, budgetSeconds: Math.min(o.budgetSeconds, 10), warmup: 5 });
   for (const d of o.datasets) if (d !== 'carracing' && d !== 'shapes') throw new Error(`--data: unknown data set '${d}' (carracing, shapes)`);
-  if (o.shared !== 'level' && o.shared !== 'flow') throw new Error(`--shared must be level or flow, got ${o.shared}`);
+  for (const v of o.variants) if (!['none', 'level', 'flow'].includes(v)) throw new Error(`--variants: unknown sharing scope '${v}' (none, level, flow)`);
   return o;
 }
 
@@ -300,7 +301,7 @@ async function main() {
   await mkdir(o.out, { recursive: true });
   const results: RunResult[] = [];
   for (const dataset of o.datasets) {
-    for (const share of ['none', o.shared] as ShareScope[]) results.push(await runOne(o, dataset, share, backend));
+    for (const share of o.variants) results.push(await runOne(o, dataset, share, backend));
   }
   const text = `${table(results)}\n\nbudget ${o.budgetSeconds} s per run; Glow L=${o.levels}, K=${o.steps}, width ${o.width}, batch ${o.batch}, ${o.nBits}-bit, ${o.coupling}\n`;
   await atomicWriteFile(join(o.out, 'results.md'), text);
