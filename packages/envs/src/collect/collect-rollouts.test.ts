@@ -1,6 +1,8 @@
-import { mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DatasetReader, decodeNpz } from '@worldmodels/core/dataset';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PongEnv } from '../pong/pong-env.js';
@@ -127,5 +129,56 @@ describe('collectRollouts', () => {
     await expect(collectRollouts(base(out, { env: 'Nope-v0' }))).rejects.toThrow(/Unknown env id "Nope-v0"; registered envs: .*Pong-v0/);
     await expect(collectRollouts(base(out, { episodes: -1 }))).rejects.toThrow(/episodes must be a non-negative integer/);
     await expect(collectRollouts(base(join(out, 'b'), { workers: 1, episodes: 1, policy: 'brownian' }))).rejects.toThrow(/episode 0 failed: .*brownian policy needs a continuous \(Box\) action space/);
+  });
+});
+
+describe('collectRollouts after a real kill', () => {
+  it('a SIGKILLed collection resumes to exactly the data of an uninterrupted one', async () => {
+    const dir = await tempDir();
+    // A deliberately slow policy (a uniformly random action, then a 10 ms sleep per step), so
+    // the kill surely lands in the middle of the collection.
+    const mod = join(dir, 'slow-policy.mjs');
+    await writeFile(
+      mod,
+      [
+        'const pause = new Int32Array(new SharedArrayBuffer(4));',
+        'export function createPolicy({ actionSpace, rng, options }) {',
+        '  return { act: () => { Atomics.wait(pause, 0, 0, options.sleepMs); return actionSpace.sample(rng); } };',
+        '}',
+      ].join('\n'),
+    );
+    const settings = { env: 'Pong-v0', episodes: 10, maxSteps: 12, seed: 3, policy: { kind: 'module', module: mod, options: { sleepMs: 10 } } } as const;
+    const killed = join(dir, 'killed');
+    const script = join(dir, 'collect.mts');
+    const entry = fileURLToPath(new URL('./collect-rollouts.ts', import.meta.url));
+    await writeFile(
+      script,
+      `import { collectRollouts } from ${JSON.stringify(entry)};\nawait collectRollouts({ ...${JSON.stringify(settings)}, out: ${JSON.stringify(killed)}, workers: 2, progress: false });\n`,
+    );
+    const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+    const child = spawn(process.execPath, ['--conditions=worldmodels-source', '--import', 'tsx', script], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+    const sidecars = async () => (await readdir(join(killed, 'episodes')).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).length;
+    const deadline = Date.now() + 60_000;
+    while ((await sidecars()) < 3) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the collection did not write 3 episodes in time: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const before = await sidecars();
+    expect(before).toBeGreaterThanOrEqual(3);
+    expect(before).toBeLessThan(10);
+
+    const resumed = await collectRollouts({ ...settings, out: killed, workers: 2, progress: false });
+    expect(resumed.kept + resumed.collected).toBe(10);
+    expect(resumed.kept).toBe(before);
+    const whole = join(dir, 'whole');
+    await collectRollouts({ ...settings, out: whole, workers: 0, progress: false });
+    expect(await episodeContents(killed, 10)).toEqual(await episodeContents(whole, 10));
+    const reader = await DatasetReader.open(killed);
+    expect((await reader.verify()).corrupt).toHaveLength(0);
   });
 });
