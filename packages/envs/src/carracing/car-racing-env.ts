@@ -5,8 +5,10 @@ import type { Env, EnvDoc, Info, RenderFrame, RenderMode, ResetResult, StepResul
 import { glChannel, RgbCanvas } from '../render/raster.js';
 import { Box } from '../spaces.js';
 import { Car, WHEEL_TAG, type RoadTile, type Wheel } from './car-dynamics.js';
-import { CarRacingRenderer, type CarRacingScene } from './car-racing-renderer.js';
-import { FPS, PLAYFIELD, ROAD_COLOR, STATE_H, STATE_W, VIDEO_H, VIDEO_W } from './constants.js';
+import { CarRacingRenderer, type CarRacingPalette, type CarRacingScene } from './car-racing-renderer.js';
+import { FPS, PLAYFIELD, STATE_H, STATE_W, VIDEO_H, VIDEO_W } from './constants.js';
+import { colorizeLabels, LABEL_PALETTE, SEMANTIC_CLASSES, type SemanticMap } from './semantic.js';
+import { carRacingTheme, themePalette, type CarRacingTheme, type CarRacingThemeName } from './themes.js';
 import { generateTrack, type Track } from './track.js';
 
 export interface CarRacingOptions {
@@ -16,6 +18,8 @@ export interface CarRacingOptions {
   seed?: number;
   /** Print track-generation messages as gym did. */
   verbose?: boolean;
+  /** Colour theme of the frames (default 'default': gym's colours); geometry and physics are unchanged. */
+  theme?: CarRacingThemeName;
 }
 
 export const CAR_RACING_DOC: EnvDoc = {
@@ -53,6 +57,9 @@ export class CarRacingEnv implements Env<Uint8Array, Float32Array | number[]> {
   private readonly episode = new EpisodeState(this.id);
   private readonly renderer = new CarRacingRenderer();
   private readonly stateCanvas = new RgbCanvas(STATE_W, STATE_H);
+  private labelCanvas: RgbCanvas | null = null;
+  private readonly theme: CarRacingTheme;
+  private readonly palette: CarRacingPalette;
   private humanCanvas: RgbCanvas | null = null;
 
   private world: World | null = null;
@@ -76,6 +83,10 @@ export class CarRacingEnv implements Env<Uint8Array, Float32Array | number[]> {
     const seed = o.seed ?? randomSeed();
     if (!Number.isInteger(seed)) throw new Error(`CarRacing-v0: seed must be an integer, got ${String(seed)}`);
     this.rng = new Rng(seed).derive('CarRacing-v0');
+    const themeName = o.theme ?? 'default';
+    if (typeof themeName !== 'string') throw new Error(`CarRacing-v0: theme must be a theme name, got ${String(themeName)}`);
+    this.theme = carRacingTheme(themeName);
+    this.palette = themePalette(this.theme);
   }
 
   reset(options: { seed?: number } = {}): ResetResult<Uint8Array> {
@@ -138,16 +149,40 @@ export class CarRacingEnv implements Env<Uint8Array, Float32Array | number[]> {
     return { observation, reward: stepReward, terminated, truncated, info: this.info() };
   }
 
-  render(mode: RenderMode = 'rgb_array'): RenderFrame {
+  /**
+   * `rgb_array`: the observation frame; `human`: a 600×400 frame; `semantic`: the colourised
+   * semantic map of the observation frame (see {@link renderSemantic}).
+   */
+  render(mode: RenderMode | 'semantic' = 'rgb_array'): RenderFrame {
     if (!this.car) throw new Error(`${this.id}: render() called before reset()`);
     if (mode === 'rgb_array') {
       const data = this.renderState();
       return { data, width: STATE_W, height: STATE_H, channels: 3 };
     }
-    if (mode !== 'human') throw new Error(`${this.id}: render mode must be 'rgb_array' or 'human', got ${JSON.stringify(mode)}`);
+    if (mode === 'semantic') {
+      const map = this.renderSemantic();
+      return { data: map.colors, width: map.width, height: map.height, channels: 3 };
+    }
+    if (mode !== 'human') throw new Error(`${this.id}: render mode must be 'rgb_array', 'human' or 'semantic', got ${JSON.stringify(mode)}`);
     this.humanCanvas ??= new RgbCanvas(VIDEO_W, VIDEO_H);
-    this.renderer.render(this.humanCanvas, { ...this.scene(), skidMarks: this.car.particles });
+    this.renderer.render(this.humanCanvas, { ...this.scene(), skidMarks: this.car.particles }, this.palette);
     return { data: this.humanCanvas.data.slice(), width: VIDEO_W, height: VIDEO_H, channels: 3 };
+  }
+
+  /**
+   * The semantic map of the current observation: class indices ({@link SEMANTIC_CLASSES}:
+   * background, grass, road, kerb, car, indicator) [96, 96] and their colours [96, 96, 3]. It is
+   * drawn by the same renderer from the same scene as the frame, with every part painted in its
+   * class, so map and frame align pixel for pixel (in every theme).
+   */
+  renderSemantic(): SemanticMap {
+    if (!this.car) throw new Error(`${this.id}: renderSemantic() called before reset()`);
+    this.labelCanvas ??= new RgbCanvas(STATE_W, STATE_H);
+    this.renderer.render(this.labelCanvas, this.scene(), LABEL_PALETTE);
+    const rgb = this.labelCanvas.data;
+    const labels = new Uint8Array(STATE_W * STATE_H);
+    for (let i = 0; i < labels.length; i++) labels[i] = rgb[3 * i]!;
+    return { labels, colors: colorizeLabels(labels), width: STATE_W, height: STATE_H, classes: SEMANTIC_CLASSES };
   }
 
   close(): void {
@@ -178,8 +213,8 @@ export class CarRacingEnv implements Env<Uint8Array, Float32Array | number[]> {
       const tile: RoadTile = { index: i, roadFriction: 1.0, visited: false, colorIndex: i % 3 };
       body.setUserData({ tag: 'tile', tile });
       this.tiles.push(tile);
-      const c = glChannel(ROAD_COLOR[0] + 0.01 * (i % 3));
-      this.tileColors.fill(c, 3 * i, 3 * i + 3);
+      const road = this.theme.road;
+      for (let ch = 0; ch < 3; ch++) this.tileColors[3 * i + ch] = glChannel(road[ch]! + 0.01 * (i % 3));
     }
     world.on('begin-contact', (contact) => this.onContact(contact, true));
     world.on('end-contact', (contact) => this.onContact(contact, false));
@@ -201,8 +236,8 @@ export class CarRacingEnv implements Env<Uint8Array, Float32Array | number[]> {
       other = u1;
     }
     if (!tile) return;
-    const c = glChannel(ROAD_COLOR[0]);
-    this.tileColors.fill(c, 3 * tile.index, 3 * tile.index + 3);
+    const road = this.theme.road;
+    for (let ch = 0; ch < 3; ch++) this.tileColors[3 * tile.index + ch] = glChannel(road[ch]!);
     if (!other || other.tag !== WHEEL_TAG) return;
     if (begin) {
       other.wheel.tiles.add(tile);
@@ -241,7 +276,7 @@ export class CarRacingEnv implements Env<Uint8Array, Float32Array | number[]> {
   }
 
   private renderState(): Uint8Array {
-    this.renderer.render(this.stateCanvas, this.scene());
+    this.renderer.render(this.stateCanvas, this.scene(), this.palette);
     return this.stateCanvas.data.slice();
   }
 

@@ -9,7 +9,6 @@ import {
   KERB_RED,
   KERB_WHITE,
   PLAYFIELD,
-  ROAD_COLOR,
   SCALE,
   SIZE,
   WHEEL_COLOR,
@@ -29,16 +28,42 @@ function color8(c: Rgb): Color8 {
   return [glChannel(c[0]), glChannel(c[1]), glChannel(c[2])];
 }
 
-const GRASS8 = color8(GRASS_COLOR);
-const CHECKER8 = color8(GRASS_CHECKER_COLOR);
-const ROAD8 = color8(ROAD_COLOR);
-const HULL8 = color8(HULL_COLOR);
-const WHEEL8 = color8(WHEEL_COLOR);
-const WHEEL_WHITE8 = color8(WHEEL_WHITE);
-const KERB_WHITE8 = color8(KERB_WHITE);
-const KERB_RED8 = color8(KERB_RED);
 const BLACK8: Color8 = [0, 0, 0];
 const WHITE8: Color8 = [255, 255, 255];
+
+/**
+ * The 8-bit colours the renderer paints each part of the scene with. The default is gym's; colour
+ * themes and the semantic map are other palettes over the same geometry.
+ */
+export interface CarRacingPalette {
+  /** Outside the playfield. */
+  background: Color8;
+  grass: Color8;
+  grassChecker: Color8;
+  /** Every road tile in this colour, or null to use the scene's per-tile colours (frames). */
+  road: Color8 | null;
+  kerbWhite: Color8;
+  kerbRed: Color8;
+  hull: Color8;
+  wheel: Color8;
+  wheelStripe: Color8;
+  /** The whole indicator bar in this colour, or null to draw the bar's indicators (frames). */
+  indicatorBar: Color8 | null;
+}
+
+/** gym 0.9.5's colours. */
+export const DEFAULT_PALETTE: CarRacingPalette = {
+  background: BLACK8,
+  grass: color8(GRASS_COLOR),
+  grassChecker: color8(GRASS_CHECKER_COLOR),
+  road: null,
+  kerbWhite: color8(KERB_WHITE),
+  kerbRed: color8(KERB_RED),
+  hull: color8(HULL_COLOR),
+  wheel: color8(WHEEL_COLOR),
+  wheelStripe: color8(WHEEL_WHITE),
+  indicatorBar: null,
+};
 
 /** Camera zoom at time `t` (s): animates from 0.1·SCALE to ZOOM·SCALE during the first second. */
 export function cameraZoom(t: number): number {
@@ -113,7 +138,7 @@ export class CarRacingRenderer {
   private viewMinY = 0;
   private viewMaxY = 0;
 
-  render(canvas: RgbCanvas, scene: CarRacingScene): void {
+  render(canvas: RgbCanvas, scene: CarRacingScene, palette: CarRacingPalette = DEFAULT_PALETTE): void {
     const { car, track } = scene;
     const zoom = cameraZoom(scene.t);
     const pos = car.hull.getPosition();
@@ -151,28 +176,31 @@ export class CarRacingRenderer {
 
     // Grass over a black background; when the view lies inside the playfield, one fill does both.
     const p = PLAYFIELD;
+    const grass = palette.grass;
     if (this.viewMinX >= -p && this.viewMaxX <= p && this.viewMinY >= -p && this.viewMaxY <= p) {
-      canvas.clear(GRASS8[0], GRASS8[1], GRASS8[2]);
+      canvas.clear(grass[0], grass[1], grass[2]);
     } else {
-      canvas.clear(0, 0, 0);
-      this.quad(canvas, [-p, +p, +p, +p, +p, -p, -p, -p], 0, GRASS8, false);
+      const bg = palette.background;
+      canvas.clear(bg[0], bg[1], bg[2]);
+      this.quad(canvas, [-p, +p, +p, +p, +p, -p, -p, -p], 0, grass, false);
     }
-    for (let i = 0; i < CHECKER_QUADS.length; i += 8) this.quad(canvas, CHECKER_QUADS, i, CHECKER8, true);
+    for (let i = 0; i < CHECKER_QUADS.length; i += 8) this.quad(canvas, CHECKER_QUADS, i, palette.grassChecker, true);
     // Road tiles, each followed by its kerb.
     let kerb = 0;
     const tc = scene.tileColors;
+    const road = palette.road;
     for (let i = 0; i < track.tiles.length; i++) {
-      this.quad(canvas, track.tiles[i]!, 0, [tc[3 * i]!, tc[3 * i + 1]!, tc[3 * i + 2]!], true);
+      this.quad(canvas, track.tiles[i]!, 0, road ?? [tc[3 * i]!, tc[3 * i + 1]!, tc[3 * i + 2]!], true);
       while (kerb < track.kerbs.length && track.kerbs[kerb]!.tileIndex === i) {
         const k = track.kerbs[kerb]!;
-        this.quad(canvas, k.quad, 0, k.white ? KERB_WHITE8 : KERB_RED8, true);
+        this.quad(canvas, k.quad, 0, k.white ? palette.kerbWhite : palette.kerbRed, true);
         kerb++;
       }
     }
     if (scene.skidMarks) for (const mark of scene.skidMarks) this.polyline(canvas, mark.points, color8(mark.color), 5);
     // Car: wheels (with the rotating stripe), then the hull over them.
     for (const w of car.wheels) {
-      this.bodyPoly(canvas, w.body, WHEEL_POLY, WHEEL8);
+      this.bodyPoly(canvas, w.body, WHEEL_POLY, palette.wheel);
       const a1 = w.phase;
       const a2 = w.phase + 1.2; // radians
       const s1 = Math.sin(a1);
@@ -184,11 +212,12 @@ export class CarRacingRenderer {
       if (s2 > 0) c2 = Math.sign(c2);
       const ws = WHEEL_W * SIZE;
       const rs = WHEEL_R * SIZE;
-      this.bodyPoly(canvas, w.body, [-ws, rs * c1, +ws, rs * c1, +ws, rs * c2, -ws, rs * c2], WHEEL_WHITE8);
+      this.bodyPoly(canvas, w.body, [-ws, rs * c1, +ws, rs * c1, +ws, rs * c2, -ws, rs * c2], palette.wheelStripe);
     }
-    for (const poly of HULL_POLYS_SCALED) this.bodyPoly(canvas, car.hull, poly, HULL8);
+    for (const poly of HULL_POLYS_SCALED) this.bodyPoly(canvas, car.hull, poly, palette.hull);
 
-    this.indicators(canvas, scene.indicators);
+    if (palette.indicatorBar) this.windowRect(canvas, 0, 0, WINDOW_W, 5 * (WINDOW_H / 40.0), palette.indicatorBar);
+    else this.indicators(canvas, scene.indicators);
   }
 
   /** Draws a world-space quad (8 numbers at `off`), culled when far outside the view. */
