@@ -17,6 +17,7 @@
 
 #include "dnnl.hpp"
 #include "dnnl_version.h"
+#include "work_pool.h"
 
 namespace {
 
@@ -96,6 +97,20 @@ napi_value Undefined(napi_env env) {
 // Work below this many elements stays on one thread: waking the team costs more.
 constexpr int64_t kParallelGrain = 1 << 15;
 
+// Runs fn(begin, end) over [0, rows) on the work pool, with chunks of about kParallelGrain
+// elements when each row costs `row_cost` elements; inline when the whole job is small.
+template <typename F>
+void ParallelRows(int64_t rows, int64_t row_cost, F fn) {
+  row_cost = std::max<int64_t>(row_cost, 1);
+  if (rows * row_cost <= kParallelGrain) {
+    fn(0, rows);
+    return;
+  }
+  int64_t grain = std::max<int64_t>(1, (kParallelGrain / 2) / row_cost);
+  std::function<void(int64_t, int64_t)> f = fn;
+  wm::WorkPool::Get().Run(rows, grain, f);
+}
+
 // ---------------------------------------------------------------- activations
 // Codes shared with src/kernels/activation.ts.
 enum Activation { kLinear = 0, kRelu = 1, kRelu6 = 2, kSigmoid = 3, kElu = 4, kLeakyRelu = 5 };
@@ -114,9 +129,8 @@ inline float Activate(float v, int act, float alpha) {
 // y[r, c] = act(y[r, c] + bias[c % biasLen]) over rows*cols, in place.
 void BiasActivate(float* y, int64_t rows, int64_t cols, const float* bias, int64_t bias_len, int act, float alpha) {
   if (!bias && act == kLinear) return;
-  int64_t total = rows * cols;
-#pragma omp parallel for schedule(static) if (total > kParallelGrain)
-  for (int64_t r = 0; r < rows; ++r) {
+  ParallelRows(rows, cols, [&](int64_t r0, int64_t r1) {
+  for (int64_t r = r0; r < r1; ++r) {
     float* row = y + r * cols;
     if (bias && bias_len == cols) {
       if (act == kRelu) {
@@ -133,6 +147,7 @@ void BiasActivate(float* y, int64_t rows, int64_t cols, const float* bias, int64
       for (int64_t c = 0; c < cols; ++c) row[c] = Activate(row[c], act, alpha);
     }
   }
+  });
 }
 
 // ---------------------------------------------------------------- oneDNN state
@@ -174,9 +189,14 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
       // Many small products: one product per thread (oneDNN runs sequentially inside a parallel region).
       bool outer = m * n * k < (1 << 18);
       if (outer) {
-#pragma omp parallel for schedule(static)
-        for (int64_t i = 0; i < batch; ++i)
-          dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.f, A + i * sa, lda, B + i * sb, ldb, 0.f, C + i * m * n, n);
+        // One product per chunk, each on one thread.
+        int saved = omp_get_max_threads();
+        omp_set_num_threads(1);
+        ParallelRows(batch, m * n * k / 16 + 1, [&](int64_t i0, int64_t i1) {
+          for (int64_t i = i0; i < i1; ++i)
+            dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.f, A + i * sa, lda, B + i * sb, ldb, 0.f, C + i * m * n, n);
+        });
+        omp_set_num_threads(saved);
       } else {
         for (int64_t i = 0; i < batch; ++i)
           dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.f, A + i * sa, lda, B + i * sb, ldb, 0.f, C + i * m * n, n);
@@ -400,8 +420,9 @@ enum Unary {
 
 template <typename F>
 void ForEach(int64_t n, F f) {
-#pragma omp parallel for schedule(static) if (n > kParallelGrain)
-  for (int64_t i = 0; i < n; ++i) f(i);
+  ParallelRows(n, 1, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) f(i);
+  });
 }
 
 template <typename Op>
@@ -412,8 +433,8 @@ void BinaryLoop(const float* a, const float* b, float* out, const int64_t* shape
   int64_t ia = rank > 0 ? sa[rank - 1] : 0, ib = rank > 0 ? sb[rank - 1] : 0;
   int64_t outer = 1;
   for (int d = 0; d < rank - 1; ++d) outer *= shape[d];
-#pragma omp parallel for schedule(static) if (outer * inner > kParallelGrain)
-  for (int64_t o = 0; o < outer; ++o) {
+  ParallelRows(outer, inner, [&](int64_t o0, int64_t o1) {
+  for (int64_t o = o0; o < o1; ++o) {
     int64_t offa = 0, offb = 0, rem = o;
     for (int d = rank - 2; d >= 0; --d) {
       int64_t idx = rem % shape[d];
@@ -436,6 +457,7 @@ void BinaryLoop(const float* a, const float* b, float* out, const int64_t* shape
       for (int64_t i = 0; i < inner; ++i) po[i] = op(pa[i * ia], pb[i * ib]);
     }
   }
+  });
 }
 
 // binary(op, a, b, out, outShape Int32Array, aStrides Int32Array, bStrides Int32Array)
@@ -575,8 +597,8 @@ napi_value ReduceOp(napi_env env, napi_callback_info info) {
     if (lx < static_cast<size_t>(outer * red * inner) || lo < static_cast<size_t>(outer * inner))
       throw ArgError{"reduce: arrays smaller than the given shape"};
     if (inner == 1) {
-#pragma omp parallel for schedule(static) if (outer * red > kParallelGrain && outer > 1)
-      for (int64_t o = 0; o < outer; ++o) {
+      ParallelRows(outer, red, [&](int64_t o0, int64_t o1) {
+      for (int64_t o = o0; o < o1; ++o) {
         const float* p = x + o * red;
         double acc;
         switch (op) {
@@ -587,10 +609,11 @@ napi_value ReduceOp(napi_env env, napi_callback_info info) {
         }
         y[o] = static_cast<float>(acc);
       }
+      });
     } else {
       // Column reduction: each thread owns a slice of the inner dimension, rows accumulate in place.
-#pragma omp parallel for schedule(static) if (outer * red * inner > kParallelGrain)
-      for (int64_t o = 0; o < outer; ++o) {
+      ParallelRows(outer, red * inner, [&](int64_t o0, int64_t o1) {
+      for (int64_t o = o0; o < o1; ++o) {
         float* yo = y + o * inner;
         const float* xo = x + o * red * inner;
         std::memcpy(yo, xo, sizeof(float) * inner);
@@ -605,6 +628,7 @@ napi_value ReduceOp(napi_env env, napi_callback_info info) {
         }
         if (op == kMean) for (int64_t i = 0; i < inner; ++i) yo[i] /= static_cast<float>(red);
       }
+      });
     }
     return Undefined(env);
   } catch (const ArgError& e) {
@@ -621,24 +645,25 @@ napi_value SumColumns(napi_env env, napi_callback_info info) {
     float* y = F32(env, a[1], &lo);
     int64_t rows = Int(env, a[2]), cols = Int(env, a[3]);
     if (lx < static_cast<size_t>(rows * cols) || lo < static_cast<size_t>(cols)) throw ArgError{"sumColumns: arrays too small"};
-    int nt = omp_get_max_threads();
-    if (rows * cols <= kParallelGrain) nt = 1;
-    std::vector<double> part(static_cast<size_t>(nt) * cols, 0.0);
-#pragma omp parallel num_threads(nt)
-    {
-      int t = omp_get_thread_num(), T = omp_get_num_threads();
-      int64_t r0 = rows * t / T, r1 = rows * (t + 1) / T;
-      // Float partial sums per row block, promoted once per block to keep precision.
+    // Row blocks on the pool, each with its own partial sums, added in a fixed order.
+    const int64_t blocks = rows * cols <= kParallelGrain ? 1 : std::min<int64_t>(rows, 4 * wm::WorkPool::Get().threads());
+    int nt = static_cast<int>(blocks);
+    std::vector<double> part(static_cast<size_t>(blocks) * cols, 0.0);
+    ParallelRows(blocks, rows * cols / blocks + 1, [&](int64_t t0, int64_t t1) {
       std::vector<float> acc(cols, 0.f);
-      double* pt = part.data() + static_cast<size_t>(t) * cols;
-      int64_t blk = 0;
-      for (int64_t r = r0; r < r1; ++r) {
-        const float* p = x + r * cols;
-        for (int64_t c = 0; c < cols; ++c) acc[c] += p[c];
-        if (++blk == 64) { for (int64_t c = 0; c < cols; ++c) { pt[c] += acc[c]; acc[c] = 0.f; } blk = 0; }
+      for (int64_t t = t0; t < t1; ++t) {
+        int64_t r0 = rows * t / blocks, r1 = rows * (t + 1) / blocks;
+        double* pt = part.data() + static_cast<size_t>(t) * cols;
+        std::fill(acc.begin(), acc.end(), 0.f);
+        int64_t blk = 0;
+        for (int64_t r = r0; r < r1; ++r) {
+          const float* p = x + r * cols;
+          for (int64_t c = 0; c < cols; ++c) acc[c] += p[c];
+          if (++blk == 64) { for (int64_t c = 0; c < cols; ++c) { pt[c] += acc[c]; acc[c] = 0.f; } blk = 0; }
+        }
+        for (int64_t c = 0; c < cols; ++c) pt[c] += acc[c];
       }
-      for (int64_t c = 0; c < cols; ++c) pt[c] += acc[c];
-    }
+    });
     for (int64_t c = 0; c < cols; ++c) {
       double s = 0;
       for (int t = 0; t < nt; ++t) s += part[static_cast<size_t>(t) * cols + c];
@@ -668,14 +693,15 @@ napi_value Transpose(napi_env env, napi_callback_info info) {
     if (lx < static_cast<size_t>(total) || lo < static_cast<size_t>(total)) throw ArgError{"transpose: arrays too small"};
     if (total == 0) return Undefined(env);
     int64_t inner = out_shape[rank - 1], is = src_stride[rank - 1], outer = total / inner;
-#pragma omp parallel for schedule(static) if (total > kParallelGrain)
-    for (int64_t o = 0; o < outer; ++o) {
+    ParallelRows(outer, inner, [&](int64_t o0, int64_t o1) {
+    for (int64_t o = o0; o < o1; ++o) {
       int64_t off = 0, rem = o;
       for (int d = rank - 2; d >= 0; --d) { int64_t idx = rem % out_shape[d]; rem /= out_shape[d]; off += idx * src_stride[d]; }
       const float* p = x + off;
       float* q = y + o * inner;
       for (int64_t i = 0; i < inner; ++i) q[i] = p[i * is];
     }
+    });
     return Undefined(env);
   } catch (const ArgError& e) {
     return Throw(env, e.message);
@@ -708,12 +734,13 @@ napi_value CopyBlock(napi_env env, napi_callback_info info) {
     int64_t soff = 0, doff = 0;
     for (int d = 0; d < rank; ++d) { soff += sbegin[d] * ss[d]; doff += dbegin[d] * ds[d]; }
     int64_t inner = block[rank - 1], outer = total / inner;
-#pragma omp parallel for schedule(static) if (total > kParallelGrain)
-    for (int64_t o = 0; o < outer; ++o) {
+    ParallelRows(outer, inner, [&](int64_t o0, int64_t o1) {
+    for (int64_t o = o0; o < o1; ++o) {
       int64_t so = soff, dof = doff, rem = o;
       for (int d = rank - 2; d >= 0; --d) { int64_t idx = rem % block[d]; rem /= block[d]; so += idx * ss[d]; dof += idx * ds[d]; }
       std::memcpy(dst + dof, src + so, sizeof(float) * inner);
     }
+    });
     return Undefined(env);
   } catch (const ArgError& e) {
     return Throw(env, e.message);
@@ -741,6 +768,7 @@ napi_value SetNumThreads(napi_env env, napi_callback_info info) {
     int64_t n = Int(env, a[0]);
     if (n < 1 || n > 1024) throw ArgError{"setNumThreads: thread count must be between 1 and 1024"};
     omp_set_num_threads(static_cast<int>(n));
+    wm::WorkPool::Get().Resize(static_cast<int>(n));
     return Undefined(env);
   } catch (const ArgError& e) {
     return Throw(env, e.message);
@@ -774,7 +802,7 @@ napi_value Info(napi_env env, napi_callback_info) {
   }
   napi_create_string_utf8(env, isa, NAPI_AUTO_LENGTH, &v);
   napi_set_named_property(env, obj, "isa", v);
-  napi_create_string_utf8(env, "OpenMP", NAPI_AUTO_LENGTH, &v);
+  napi_create_string_utf8(env, "OpenMP (oneDNN) + work pool", NAPI_AUTO_LENGTH, &v);
   napi_set_named_property(env, obj, "threading", v);
   napi_create_uint32(env, static_cast<uint32_t>(plans.size()), &v);
   napi_set_named_property(env, obj, "cachedConvPlans", v);
@@ -786,6 +814,7 @@ napi_value Init(napi_env env, napi_value exports) {
     int n = std::atoi(t);
     if (n >= 1) omp_set_num_threads(n);
   }
+  wm::WorkPool::Get();  // start the workers with the configured thread count
   napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2d", nullptr, Conv2D, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -41,6 +41,9 @@ let cached: { addon: NativeAddon | null; error: Error | null } | undefined;
 export function loadAddon(): { addon: NativeAddon | null; error: Error | null } {
   if (cached) return cached;
   const path = addonPath();
+  // OpenMP worker threads sleep instead of spinning between kernels: on a shared machine a
+  // spinning team stalls whenever a core is taken by another process (libgomp reads this at load).
+  if (process.env.OMP_WAIT_POLICY === undefined) process.env.OMP_WAIT_POLICY = 'passive';
   try {
     const require = createRequire(import.meta.url);
     cached = { addon: require(path) as NativeAddon, error: null };
