@@ -16,3 +16,6 @@ export { evaluatePopulation, type EvaluatePopulationOptions, type PopulationFitn
 export { EvaluationPool, type EvaluationPoolOptions, type EvaluationJob } from './parallel/evaluation-pool.js';
 export { episodeSeed, evaluationSeed } from './parallel/episode-seeds.js';
 export { type Evaluator, type EvaluatorFactory, type WorkerSpec, loadEvaluator } from './parallel/worker-spec.js';
+export { trainController, RUN_FILES, type TrainControllerOptions, type TrainControllerResult, type GenerationRecord } from './train/train-controller.js';
+export { createEvaluator as createBenchmarkEvaluator, type BenchmarkEvaluatorOptions } from './evaluators/benchmark-evaluator.js';
+export { createEvaluator as createPointMassEvaluator, POINT_MASS_PARAMS, type PointMassOptions } from './evaluators/point-mass-evaluator.js';

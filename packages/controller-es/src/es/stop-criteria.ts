@@ -37,9 +37,11 @@ export interface StopHistoryJSON {
 }
 
 const MAX_HISTORY = 20000;
+const STOP_OPTION_KEYS = ['maxGenerations', 'targetFitness', 'tolFun', 'tolX', 'tolUpSigma', 'tolConditionCov', 'stagnation'] as const;
 
 /** The fitness histories the criteria need, and the criteria themselves. */
 export class StopHistory {
+  readonly options: StopCriteriaOptions;
   private bestCosts: number[] = [];
   private medianCosts: number[] = [];
   private lastRange: [number, number] | null = null;
@@ -48,8 +50,18 @@ export class StopHistory {
     private readonly n: number,
     private readonly lambda: number,
     private readonly sigma0: number,
-    readonly options: StopCriteriaOptions,
-  ) {}
+    options: StopCriteriaOptions,
+  ) {
+    this.options = {};
+    for (const key of STOP_OPTION_KEYS) {
+      const value = options[key];
+      if (value === undefined) continue;
+      if (key === 'stagnation' ? typeof value !== 'boolean' : typeof value !== 'number' || Number.isNaN(value)) {
+        throw new Error(`stopping option ${key} must be a ${key === 'stagnation' ? 'boolean' : 'number'}, got ${String(value)}`);
+      }
+      (this.options as Record<string, unknown>)[key] = value;
+    }
+  }
 
   /** Records one generation's costs (−fitness). */
   record(costs: Float64Array): void {
