@@ -3,6 +3,8 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { episodeStem } from '@worldmodels/core/dataset';
 
+const CONCURRENCY = 64;
+
 /** How much to trust episodes already on disk when resuming: file size (cheap) or the full SHA-256. */
 export type ResumeCheck = 'size' | 'checksum';
 
@@ -16,36 +18,40 @@ export async function completedEpisodes(out: string, episodes: number, check: Re
   const done = new Set<number>();
   const repaired: number[] = [];
   const dir = join(out, 'episodes');
-  await Promise.all(
-    Array.from({ length: episodes }, async (_, index) => {
-      const stem = episodeStem(index);
-      const sidecar = join(dir, `${stem}.json`);
-      let entry: { file?: unknown; bytes?: unknown; sha256?: unknown };
-      try {
-        entry = JSON.parse(await readFile(sidecar, 'utf8')) as typeof entry;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-        // Unreadable sidecar: the episode is redone.
-        await rm(sidecar, { force: true });
-        repaired.push(index);
-        return;
-      }
-      const file = join(dir, typeof entry.file === 'string' ? entry.file : `${stem}.npz`);
-      let ok = false;
-      try {
-        const st = await stat(file);
-        ok = st.size === entry.bytes;
-        if (ok && check === 'checksum') ok = createHash('sha256').update(await readFile(file)).digest('hex') === entry.sha256;
-      } catch {
-        ok = false;
-      }
-      if (ok) done.add(index);
-      else {
-        await rm(sidecar, { force: true });
-        repaired.push(index);
-      }
-    }),
-  );
+  const checkOne = async (index: number): Promise<void> => {
+    const stem = episodeStem(index);
+    const sidecar = join(dir, `${stem}.json`);
+    let entry: { file?: unknown; bytes?: unknown; sha256?: unknown };
+    try {
+      entry = JSON.parse(await readFile(sidecar, 'utf8')) as typeof entry;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      // Unreadable sidecar: the episode is redone.
+      await rm(sidecar, { force: true });
+      repaired.push(index);
+      return;
+    }
+    const file = join(dir, typeof entry.file === 'string' ? entry.file : `${stem}.npz`);
+    let ok = false;
+    try {
+      const st = await stat(file);
+      ok = st.size === entry.bytes;
+      if (ok && check === 'checksum') ok = createHash('sha256').update(await readFile(file)).digest('hex') === entry.sha256;
+    } catch {
+      ok = false;
+    }
+    if (ok) done.add(index);
+    else {
+      await rm(sidecar, { force: true });
+      repaired.push(index);
+    }
+  };
+  // A bounded number of files open at once, whatever the size of the data set.
+  for (let start = 0; start < episodes; start += CONCURRENCY) {
+    const batch: Promise<void>[] = [];
+    for (let index = start; index < Math.min(episodes, start + CONCURRENCY); index++) batch.push(checkOne(index));
+    await Promise.all(batch);
+  }
   repaired.sort((a, b) => a - b);
   return { done, repaired };
 }
