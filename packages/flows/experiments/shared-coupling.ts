@@ -191,8 +191,13 @@ function batchOf(frames: Uint8Array, indices: number[]): tf.Tensor4D {
   return tf.tensor4d(data, [indices.length, SIZE, SIZE, 3], 'int32');
 }
 
-/** Peak bytes held by TensorFlow.js during one training step (after a warm-up step that creates Adam's slots). */
+/**
+ * Peak bytes TensorFlow.js holds for a fresh model during one training step (after a warm-up step
+ * that creates Adam's slots): parameters, optimizer state and the step's activations and
+ * gradients, measured above whatever was allocated before the model was built.
+ */
 async function peakStepBytes(o: Options, share: ShareScope, frames: Uint8Array): Promise<number> {
+  const base = tf.memory().numBytes;
   const trainer = await FlowTrainer.create(() => buildGlow(glowConfig(o, share)), { learningRate: o.lr, warmupSteps: o.warmup });
   const idx = Array.from({ length: o.batch }, (_, i) => i % (frames.length / (SIZE * SIZE * 3)));
   trainer.trainStep({ images: batchOf(frames, idx) });
@@ -200,7 +205,7 @@ async function peakStepBytes(o: Options, share: ShareScope, frames: Uint8Array):
     trainer.trainStep({ images: batchOf(frames, idx) });
   });
   trainer.dispose();
-  return info.peakBytes;
+  return info.peakBytes - base;
 }
 
 async function testBitsPerDim(trainer: FlowTrainer, frames: Uint8Array): Promise<number> {
@@ -226,6 +231,7 @@ async function runOne(o: Options, dataset: string, share: ShareScope, backend: s
   const train = await loadSplit(o, dataset, 'train');
   const test = await loadSplit(o, dataset, 'test');
   const nTrain = train.length / (SIZE * SIZE * 3);
+  const peakBytes = await peakStepBytes(o, share, train); // before the trained model exists
   const trainer = await FlowTrainer.create(() => buildGlow(glowConfig(o, share)), {
     learningRate: o.lr,
     warmupSteps: o.warmup,
@@ -259,7 +265,7 @@ async function runOne(o: Options, dataset: string, share: ShareScope, backend: s
     share,
     parameters: trainer.model.parameterCount(),
     parameterBytes: trainer.model.params.bytes(),
-    peakStepBytes: await peakStepBytes(o, share, train),
+    peakStepBytes: peakBytes,
     stepSeconds: trainer.elapsedSeconds / Math.max(1, trainer.step),
     steps: trainer.step,
     trainSeconds: trainer.elapsedSeconds,
