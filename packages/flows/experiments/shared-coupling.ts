@@ -169,6 +169,7 @@ interface RunResult {
   dataset: string;
   share: ShareScope;
   parameters: number;
+  trainableParameters: number;
   parameterBytes: number;
   peakStepBytes: number;
   stepSeconds: number;
@@ -264,6 +265,7 @@ async function runOne(o: Options, dataset: string, share: ShareScope, backend: s
     dataset,
     share,
     parameters: trainer.model.parameterCount(),
+    trainableParameters: trainer.model.trainableParameterCount(),
     parameterBytes: trainer.model.params.bytes(),
     peakStepBytes: peakBytes,
     stepSeconds: trainer.elapsedSeconds / Math.max(1, trainer.step),
@@ -289,13 +291,13 @@ async function runOne(o: Options, dataset: string, share: ShareScope, backend: s
 
 function table(results: RunResult[]): string {
   const rows = [
-    '| data set | sharing | parameters | parameter MiB | peak step MiB | step ms | steps | test bits/dim | backend |',
+    '| data set | sharing | trainable parameters | parameter MiB | peak step MiB | step ms | steps | test bits/dim | backend |',
     '|---|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   const mib = (b: number) => (b / 2 ** 20).toFixed(2);
   for (const r of results) {
     rows.push(
-      `| ${r.dataset} | ${r.share} | ${r.parameters} | ${mib(r.parameterBytes)} | ${mib(r.peakStepBytes)} | ${(r.stepSeconds * 1000).toFixed(0)} | ${r.steps} | ${r.testBitsPerDim.toFixed(3)} | ${r.backend}${r.complete ? '' : ' (budget not reached)'} |`,
+      `| ${r.dataset} | ${r.share} | ${r.trainableParameters} | ${mib(r.parameterBytes)} | ${mib(r.peakStepBytes)} | ${(r.stepSeconds * 1000).toFixed(0)} | ${r.steps} | ${r.testBitsPerDim.toFixed(3)} | ${r.backend}${r.complete ? '' : ' (budget not reached)'} |`,
     );
   }
   return rows.join('\n');

@@ -174,8 +174,14 @@ export class FlowModel {
     return tf.tidy(() => postprocessImages(this.reverse(null, { ...options, batchSize: n }), this.config.nBits));
   }
 
+  /** Stored values, including the fixed permutation P and sign(s) of each LU 1×1 conv. */
   parameterCount(): number {
     return this.params.count();
+  }
+
+  /** Trained values only. */
+  trainableParameterCount(): number {
+    return this.params.trainable().reduce((n, v) => n + v.size, 0);
   }
 
   /** Parameters by stable name, for checkpoints. */

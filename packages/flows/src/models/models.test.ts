@@ -73,6 +73,7 @@ describe('parameter counts', () => {
     const m = buildGlow({ ...tiny, steps: 2 });
     expect(m.parameterCount()).toBe(steps0 + steps1 + rest + 2 * net(6, 12) + 2 * net(12, 24));
     expect(m.parameterCount()).toBe(13484);
+    expect(m.trainableParameterCount()).toBe(13484 - 2 * (144 + 12) - 2 * (576 + 24)); // minus P and sign(s)
     m.dispose();
   });
 
