@@ -5,8 +5,10 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
  * Starts a rollout worker thread, from the built package or from TypeScript sources:
- * - built: `rollout-worker.js` sits beside this module (unbundled) or in `collect/` beside the
- *   bundle (tsup's `dist/collect/rollout-worker.js` next to `dist/index.js`); it runs as is.
+ * - built with the worker as its own entry: `rollout-worker.js` sits beside this module, or in
+ *   `collect/` beside the bundle (tsup's `dist/collect/rollout-worker.js`); it runs as is.
+ * - built as one bundle: the worker imports the bundle itself (`import.meta.url`, which exports
+ *   `runRolloutWorker`) and calls it.
  * - sources (tests, `node --import tsx`): the worker is `rollout-worker.ts`; a tiny eval'd
  *   bootstrap registers tsx's ESM loader inside the worker (`tsx/esm/api` register) and then
  *   imports it, with the `worldmodels-source` export condition so workspace packages resolve to
@@ -18,10 +20,18 @@ export function startRolloutWorker(options: WorkerOptions): Worker {
     const url = new URL(candidate, here);
     if (existsSync(fileURLToPath(url))) return new Worker(url, options);
   }
-  const source = new URL('./rollout-worker.ts', here);
-  if (!existsSync(fileURLToPath(source))) {
-    throw new Error(`cannot find the rollout worker beside ${fileURLToPath(here)} (looked for rollout-worker.js, collect/rollout-worker.js and rollout-worker.ts)`);
+  if (!here.endsWith('.ts')) {
+    const bootstrap = [
+      "const { workerData } = require('node:worker_threads');",
+      'import(workerData.__bootstrap.__entry).then((m) => {',
+      "  if (typeof m.runRolloutWorker !== 'function') throw new Error(workerData.__bootstrap.__entry + ' does not export runRolloutWorker; build src/collect/rollout-worker.ts as an entry');",
+      '  return m.runRolloutWorker();',
+      '}).catch((e) => { setImmediate(() => { throw e; }); });',
+    ].join('\n');
+    return new Worker(bootstrap, { ...options, eval: true, workerData: { ...(options.workerData as object), __bootstrap: { __entry: here } } });
   }
+  const source = new URL('./rollout-worker.ts', here);
+  if (!existsSync(fileURLToPath(source))) throw new Error(`cannot find the rollout worker beside ${fileURLToPath(here)}`);
   const tsxApi = resolveTsxEsmApi(here);
   const bootstrap = [
     "const { workerData } = require('node:worker_threads');",

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { EpisodeJobConfig, EpisodeSummary } from './episode-job.js';
-import type { WorkerReply } from './rollout-worker.js';
+import type { WorkerReply } from './rollout-worker-main.js';
 import { startRolloutWorker } from './worker-entry.js';
 
 /**
