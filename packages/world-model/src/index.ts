@@ -8,3 +8,11 @@ export { actionAdapter, carRacingActions, takeCoverActions, takeCoverMove, type 
 export { WorldModelAgent, type WorldModelAgentOptions, type AgentStep } from './agent/world-model-agent.js';
 export { DreamEnv, type DreamEnvOptions, type DreamRolloutResult } from './dream/dream-env.js';
 export { initialLatents, type InitialLatents } from './dream/initial-latents.js';
+export * from './pipeline/index.js';
+export { makeAgentEnv, runAgentEpisode, type AgentEpisode } from './agent/agent-env.js';
+export { searchController, type SearchControllerOptions, type ControllerResult, type GenerationFitness, type MeanScore } from './train/search-controller.js';
+export { makeStrategy } from './train/make-strategy.js';
+export { makeDreamEnv, readInitialLatents } from './train/dream-trainer.js';
+export { layoutOptionsFor } from './train/controller-layout-for.js';
+export { loadVision, loadMemory, MODEL_DIR } from './models/load-models.js';
+export { packageModulePath } from './module-paths.js';

@@ -45,6 +45,7 @@ export class WorldModelAgent {
   private state: MemoryState;
   private prediction: MemoryOutput | null = null;
   private disposed = false;
+  private firstStep = true;
 
   constructor(options: WorldModelAgentOptions) {
     const { vae, mdnrnn, layout, params, actions } = options;
@@ -66,6 +67,7 @@ export class WorldModelAgent {
     this.checkAlive();
     disposeState(this.state);
     this.state = zeroState(1, this.options.mdnrnn.config.hiddenSize);
+    this.firstStep = true;
     this.dropPrediction();
   }
 
@@ -99,7 +101,10 @@ export class WorldModelAgent {
     const action = actions.envAction(outputValues);
     // Then M steps with (z_t, processed a_t).
     const memoryAction = actions.memoryAction(output); // [1, actionSize]
-    const out = mdnrnn.step(z, memoryAction, this.state);
+    const restart = this.firstStep && mdnrnn.config.restartInput ? tf.ones([1]) : undefined; // [1]: episode start (Doom reference)
+    this.firstStep = false;
+    const out = mdnrnn.step(z, memoryAction, this.state, restart);
+    restart?.dispose();
     disposeState(this.state);
     this.state = out.state;
     if (this.options.curiosity) this.prediction = out;

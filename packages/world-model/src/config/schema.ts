@@ -30,6 +30,8 @@ export const vaeSchema = z.strictObject({
   learningRate: positive,
   klTolerance: z.number().nonnegative(),
   beta: z.number().nonnegative(),
+  /** Scale of every hidden channel count (1 = the paper's V; smaller for quick runs). */
+  width: positive,
   /** Frames used per epoch at most (all when absent). */
   framesPerEpoch: positiveInt.optional(),
   checkpointEvery: positiveInt,

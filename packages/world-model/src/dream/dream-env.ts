@@ -102,8 +102,10 @@ export class DreamEnv {
           const out = tf.reshape(layout.forward(params, input), [B, layout.outputs]) as tf.Tensor2D; // [B, A]
           return actions.memoryAction(out); // [B, actionSize]
         });
-        const out = mdnrnn.step(z, memoryAction, state);
-        memoryAction.dispose();
+        // Models with a restart input get the flag on an episode's first step (Doom reference).
+        const restart = t === 0 && mdnrnn.config.restartInput ? tf.ones([B]) : undefined; // [B]
+        const out = mdnrnn.step(z, memoryAction, state, restart);
+        tf.dispose([memoryAction, ...(restart ? [restart] : [])]);
         disposeState(state);
         state = out.state;
         const next = mdnrnn.sample(out, temperature, rng); // [B, Z]
@@ -116,7 +118,7 @@ export class DreamEnv {
             r = tf.ones([B]) as tf.Tensor1D; // [B]: one per step survived
           }
           if (curiosity > 0) r = tf.add(r, tf.mul(mixtureNegLogLikelihood(next, out.logmix, out.mean, out.logstd), curiosity)) as tf.Tensor1D;
-          const d = this.useDoneHead && out.done ? tf.reshape(tf.greater(out.done, 0), [B]) : tf.zeros([B], 'bool'); // [B]
+          const d = this.useDoneHead && out.doneLogit ? tf.reshape(tf.greater(out.doneLogit, 0), [B]) : tf.zeros([B], 'bool'); // [B]
           return { reward: r.dataSync() as Float32Array, done: d.dataSync() as Uint8Array };
         });
         disposeOutputHeads(out);

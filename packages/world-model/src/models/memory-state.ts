@@ -16,6 +16,6 @@ export function disposeOutputHeads(out: MemoryOutput): void {
   out.logmix.dispose();
   out.mean.dispose();
   out.logstd.dispose();
-  out.done?.dispose();
+  out.doneLogit?.dispose();
   out.reward?.dispose();
 }

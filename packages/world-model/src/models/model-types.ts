@@ -27,7 +27,7 @@ export interface MemoryOutput {
   mean: tf.Tensor3D; // [B, z, K]
   logstd: tf.Tensor3D; // [B, z, K]
   /** Done logit [B] or [B, 1]: the episode ends after this step when > 0. */
-  done?: tf.Tensor;
+  doneLogit?: tf.Tensor;
   /** Predicted reward [B] or [B, 1]. */
   reward?: tf.Tensor;
 }
@@ -37,8 +37,9 @@ export interface MemoryOutput {
  * `step(z_t, a_t, state_t)` → the state after the step and p(z_{t+1} | z_t, a_t, h_t).
  */
 export interface MemoryModel {
-  readonly config: { zSize: number; actionSize: number; hiddenSize: number; mixtures: number };
-  step(z: tf.Tensor, a: tf.Tensor, state: MemoryState): MemoryOutput;
+  readonly config: { zSize: number; actionSize: number; hiddenSize: number; mixtures: number; restartInput?: boolean };
+  /** `restart` [B] (models with a restart input): 1 on the first step of an episode. */
+  step(z: tf.Tensor, a: tf.Tensor, state: MemoryState, restart?: tf.Tensor): MemoryOutput;
   /** Samples z_{t+1} at temperature τ (logmix/τ; σ·√τ). */
   sample(out: MemoryOutput, temperature: number, rng: Rng): tf.Tensor2D;
 }

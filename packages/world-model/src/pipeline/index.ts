@@ -1,0 +1,3 @@
+export { trainWorldModel, readRunConfig, RUN_CONFIG_FILE, type TrainWorldModelOptions } from './train-world-model.js';
+export { buildStages } from './build-stages.js';
+export { stageDir, stageName, STAGE_KINDS, CONTROLLER_FILE, INITIAL_Z_FILE, SERIES_DIR, DATA_DIR, type StageKind } from './stage-paths.js';

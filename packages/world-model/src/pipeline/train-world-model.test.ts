@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { resolveRunConfig } from '../config/resolve-config.js';
+import { readRunConfig, trainWorldModel } from './train-world-model.js';
+
+const quiet = () => {};
+
+describe('trainWorldModel (ci preset, end to end)', () => {
+  it('takecover: collects, trains V and M, trains C in the dream; a second run is a no-op', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wm-run-'));
+    const config = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: {} });
+    expect(config.controller.mode).toBe('dream');
+    const outcomes = await trainWorldModel(dir, config, { log: quiet });
+    expect(outcomes.map((o) => `${o.stage}:${o.status}`)).toEqual(['collect:ran', 'vae:ran', 'series:ran', 'mdnrnn:ran', 'controller:ran']);
+    for (const stage of ['collect', 'vae', 'series', 'mdnrnn', 'controller']) expect(existsSync(join(dir, stage, 'DONE.json'))).toBe(true);
+    expect(existsSync(join(dir, 'vae', 'model'))).toBe(true);
+    expect(existsSync(join(dir, 'series', 'initial-z.npz'))).toBe(true);
+    const best = JSON.parse(await readFile(join(dir, 'controller', 'best.json'), 'utf8'));
+    expect(best.params).toHaveLength(8 + 2 * 16); // doom form: [z, c, h], z 8, LSTM 16
+    expect(Number.isFinite(best.score)).toBe(true);
+    const generations = (await readFile(join(dir, 'controller', 'metrics.jsonl'), 'utf8')).trim().split('\n');
+    expect(generations).toHaveLength(2);
+    expect(await readRunConfig(dir)).toEqual(config);
+
+    const before = tf.memory().numTensors;
+    const again = await trainWorldModel(dir, config, { log: quiet });
+    expect(again.map((o) => o.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('carracing: trains C in the real env through V and M', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wm-run-'));
+    const config = await resolveRunConfig({ env: 'carracing', preset: 'ci', overrides: {} });
+    expect(config.controller.mode).toBe('real');
+    const outcomes = await trainWorldModel(dir, config, { log: quiet });
+    expect(outcomes.every((o) => o.status === 'ran')).toBe(true);
+    const best = JSON.parse(await readFile(join(dir, 'controller', 'best.json'), 'utf8'));
+    expect(best.params).toHaveLength(3 + (8 + 16) * 3);
+    expect(best.source).toBe('mean-eval');
+  });
+});
