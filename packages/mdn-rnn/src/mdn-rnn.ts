@@ -76,7 +76,7 @@ export class MDNRNN {
     const prefix = `mdnrnn${instanceCounter++}`;
     for (const [name, shape] of Object.entries(this.variableShapes())) {
       const values = shape.length === 2 ? glorotUniform(shape, init.derive(name)) : new Float32Array(shape[0]!);
-      this.variables.set(name, tf.variable(tf.tensor(values, shape, 'float32'), true, `${prefix}/${name}`));
+      this.variables.set(name, tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), true, `${prefix}/${name}`)));
     }
   }
 
@@ -257,7 +257,9 @@ export class MDNRNN {
       if (!t) throw new Error(`MDNRNN.setWeights: missing variable ${name}`);
       if (t.shape.join(',') !== shapes[name]!.join(',')) throw new Error(`MDNRNN.setWeights: ${name} has shape [${t.shape}], expected [${shapes[name]}]`);
     }
-    for (const name of this.variableNames) this.variable(name).assign(tf.cast(weights[name]!, 'float32'));
+    tf.tidy(() => {
+      for (const name of this.variableNames) this.variable(name).assign(tf.cast(weights[name]!, 'float32'));
+    });
   }
 
   /**

@@ -39,7 +39,7 @@ export class ConvVAE {
     const prefix = `vae${instanceCounter++}`;
     for (const [name, shape] of Object.entries(vaeVariableShapes(this.config.zSize, this.config.width))) {
       const values = name.endsWith('/kernel') ? glorotUniform(shape, init.derive(name)) : new Float32Array(shape.reduce((a, b) => a * b, 1));
-      this.variables.set(name, tf.variable(tf.tensor(values, shape, 'float32'), true, `${prefix}/${name}`));
+      this.variables.set(name, tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), true, `${prefix}/${name}`)));
     }
   }
 
@@ -137,7 +137,9 @@ export class ConvVAE {
       if (!t) throw new Error(`ConvVAE.setWeights: missing variable ${name}`);
       if (!sameShape(t.shape, shapes[name]!)) throw new Error(`ConvVAE.setWeights: ${name} has shape [${t.shape}], expected [${shapes[name]}]`);
     }
-    for (const name of this.variableNames) this.variable(name).assign(tf.cast(weights[name]!, 'float32'));
+    tf.tidy(() => {
+      for (const name of this.variableNames) this.variable(name).assign(tf.cast(weights[name]!, 'float32'));
+    });
   }
 
   /**

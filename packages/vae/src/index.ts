@@ -1,0 +1,10 @@
+export { ConvVAE } from './conv-vae.js';
+export { DEFAULT_VAE_CONFIG, resolveVAEConfig, type ConvVAEConfig } from './config.js';
+export { vaeLayers, vaeVariableNames, vaeVariableShapes, IMAGE_SIZE, IMAGE_CHANNELS, type LayerSpec } from './architecture.js';
+export { vaeLossTerms, type VAELossTerms } from './loss.js';
+export { VAETrainer, type VAETrainerOptions, type VAEStepMetrics } from './vae-trainer.js';
+export { trainVAE, type TrainVAEOptions, type TrainVAEResult } from './train-vae.js';
+export { encodeDataset, SERIES_KIND, type EncodeDatasetOptions, type EncodeDatasetResult } from './encode-dataset.js';
+export { reconstructionGrid, writeReconstructionGrid } from './reconstruction-grid.js';
+export { framesToTensor } from './frames.js';
+export { decodeReferenceJson, encodeReferenceJson, REFERENCE_SCALE } from './reference-json.js';
