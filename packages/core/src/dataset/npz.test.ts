@@ -39,6 +39,13 @@ describe('npy / npz', () => {
     }
   });
 
+  it('writes byte-identical archives for identical arrays', () => {
+    const a = { x: { dtype: 'uint8' as const, shape: [4], data: Uint8Array.of(1, 2, 3, 4) } };
+    const first = encodeNpz(a);
+    const later = encodeNpz({ x: { ...a.x, data: Uint8Array.of(1, 2, 3, 4) } });
+    expect(Buffer.from(later).equals(Buffer.from(first))).toBe(true);
+  });
+
   it('aligns the npy header to 64 bytes', () => {
     const bytes = encodeNpy({ dtype: 'uint8', shape: [5], data: new Uint8Array(5) });
     const headerLength = bytes[8]! | (bytes[9]! << 8);

@@ -14,10 +14,13 @@ export interface NpzOptions {
   level?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 }
 
+const FIXED_MTIME = new Date('1980-01-01T00:00:00Z');
+
 export function encodeNpz(arrays: Record<string, NdArray>, options: NpzOptions = {}): Uint8Array {
   const level = options.compress === false ? 0 : (options.level ?? 3);
   const members: Zippable = {};
-  for (const [name, array] of Object.entries(arrays)) members[`${name}.npy`] = [encodeNpy(array), { level }];
+  // A fixed time stamp makes the archive a function of its arrays alone (re-collected episodes are byte-identical).
+  for (const [name, array] of Object.entries(arrays)) members[`${name}.npy`] = [encodeNpy(array), { level, mtime: FIXED_MTIME }];
   return zipSync(members);
 }
 
