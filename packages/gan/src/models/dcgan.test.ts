@@ -52,7 +52,7 @@ describe('DCGAN', () => {
     expect(Array.from(b.params.named()['up0/kernel']!.dataSync())).toEqual(Array.from(wa));
     expect(Array.from(c.params.named()['up0/kernel']!.dataSync())).not.toEqual(Array.from(wa));
     // N(0, 0.02) initialisation.
-    const std = Math.sqrt(wa.reduce((s, v) => s + v * v, 0) / wa.length);
+    const std = Math.sqrt(Array.from(wa).reduce((s, v) => s + v * v, 0) / wa.length);
     expect(std).toBeGreaterThan(0.017);
     expect(std).toBeLessThan(0.023);
     a.dispose();

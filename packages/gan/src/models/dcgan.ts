@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@worldmodels/core/rng';
-import { BatchNorm, Conv2d, ConvTranspose2d, Dense, lrelu } from '../nn/layers.js';
+import { BatchNorm, Conv2d, ConvTranspose2d, Dense, lrelu, type Mode } from '../nn/layers.js';
 import { MinibatchDiscrimination } from '../nn/minibatch-discrimination.js';
 import { ParamStore } from '../nn/params.js';
 
@@ -91,7 +91,7 @@ export class DcganGenerator {
   }
 
   /** [B, zDim + codeDim] → images in [−1, 1], [B, S, S, channels]. */
-  apply(z: tf.Tensor2D, training: boolean): tf.Tensor4D {
+  apply(z: tf.Tensor2D, training: Mode): tf.Tensor4D {
     if (z.shape[1] !== this.inputDim) throw new Error(`DCGAN generator expects inputs of width ${this.inputDim}, got [${z.shape.join(', ')}]`);
     return tf.tidy(() => {
       const b = z.shape[0];
@@ -152,7 +152,7 @@ export class DcganDiscriminator {
   }
 
   /** Images in [−1, 1] [B, S, S, channels] → logits and features. */
-  apply(x: tf.Tensor4D, training: boolean): DiscriminatorOutput {
+  apply(x: tf.Tensor4D, training: Mode): DiscriminatorOutput {
     const { imageSize: s, channels } = this.config;
     if (x.rank !== 4 || x.shape[1] !== s || x.shape[2] !== s || x.shape[3] !== channels) {
       throw new Error(`DCGAN discriminator expects [B, ${s}, ${s}, ${channels}] images, got [${x.shape.join(', ')}]`);

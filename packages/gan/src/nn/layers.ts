@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type Init, type ParamStore, NORM_SCALE_INIT, WEIGHT_INIT, ZERO_INIT } from './params.js';
 
+/**
+ * How a network runs: `true` training (batch statistics, running averages updated, dropout on),
+ * `false` evaluation (running averages), or `'batch-stats'` — test-time batch statistics without
+ * updating anything and without dropout (pix2pix runs its generator on test batches this way).
+ */
+export type Mode = boolean | 'batch-stats';
+
 /** Explicit zero padding on each side, or TensorFlow's 'same' / 'valid'. */
 export type Padding = 'same' | 'valid' | number;
 
@@ -90,9 +97,9 @@ export class Dense {
   }
 
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => {
+    return tf.tidy((): tf.Tensor2D => {
       const y = tf.matMul(x, this.weight as tf.Tensor2D); // [B, out]
-      return this.bias ? tf.add(y, this.bias) : y;
+      return this.bias ? (tf.add(y, this.bias) as tf.Tensor2D) : y;
     });
   }
 }
@@ -120,17 +127,19 @@ export class BatchNorm {
     this.runningVar = store.add(`${name}/running_var`, [channels], { constant: 1 }, false);
   }
 
-  apply<T extends tf.Tensor>(x: T, training: boolean): T {
+  apply<T extends tf.Tensor>(x: T, mode: Mode): T {
     const eps = this.options.epsilon ?? 1e-5;
     const momentum = this.options.momentum ?? 0.1;
     return tf.tidy(() => {
       const axes = x.shape.slice(0, -1).map((_, i) => i);
-      if (!training) return tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, this.gamma, eps) as T;
+      if (mode === false) return tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, this.gamma, eps) as T;
       const { mean, variance } = tf.moments(x, axes); // [C]
-      const n = x.size / x.shape[x.shape.length - 1]!;
-      const unbiased = tf.mul(variance, n / Math.max(1, n - 1));
-      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - momentum), tf.mul(mean, momentum)));
-      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - momentum), tf.mul(unbiased, momentum)));
+      if (mode === true) {
+        const n = x.size / x.shape[x.shape.length - 1]!;
+        const unbiased = tf.mul(variance, n / Math.max(1, n - 1));
+        this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - momentum), tf.mul(mean, momentum)));
+        this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - momentum), tf.mul(unbiased, momentum)));
+      }
       const normed = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps)));
       return tf.add(tf.mul(normed, this.gamma), this.beta) as T;
     });
@@ -164,8 +173,8 @@ export class Norm {
     this.bn = kind === 'batch' ? new BatchNorm(store, name, channels) : null;
   }
 
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    if (this.bn) return this.bn.apply(x, training);
+  apply(x: tf.Tensor4D, mode: Mode): tf.Tensor4D {
+    if (this.bn) return this.bn.apply(x, mode);
     if (this.kind === 'instance') return instanceNorm(x);
     return x;
   }

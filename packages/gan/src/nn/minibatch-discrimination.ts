@@ -39,6 +39,6 @@ export function minibatchFeatures(f: tf.Tensor2D, t: tf.Tensor2D, kernels: numbe
     const diff = tf.sub(tf.expandDims(m, 1), tf.expandDims(m, 0)); // [N, N, B, C]
     const l1 = tf.sum(tf.abs(diff), 3); // [N, N, B]
     const o = tf.sum(tf.exp(tf.neg(l1)), 1); // [N, B]
-    return tf.concat([f, o], 1);
+    return tf.concat([f, o], 1) as tf.Tensor2D;
   });
 }

@@ -4,6 +4,7 @@ import { imagesToTensor } from '../data/images.js';
 import { discriminatorLoss, generatorLoss } from '../losses/adversarial.js';
 import { featureMatchingLoss } from '../losses/feature-matching.js';
 import { HistoricalAverage } from '../losses/historical-average.js';
+import type { Mode } from '../nn/layers.js';
 import { type DcganConfig, DcganDiscriminator, DcganGenerator, resolveDcganConfig } from '../models/dcgan.js';
 import type { GanTrainer, StepStats } from './gan-trainer.js';
 import { sampleNoise } from './noise.js';
@@ -132,9 +133,13 @@ export class DcganTrainer implements GanTrainer<ImageBatch> {
     }
   }
 
-  /** Generated images for the given noise [N, zDim] (eval-mode batch norm), in [−1, 1]. */
-  generate(z: tf.Tensor2D): tf.Tensor4D {
-    return this.generator.apply(z, false);
+  /**
+   * Generated images for noise [N, zDim], in [−1, 1]. By default batch norm uses the batch's own
+   * statistics, as during training (generate a grid or an interpolation as one batch); `false`
+   * uses the running averages.
+   */
+  generate(z: tf.Tensor2D, mode: Mode = 'batch-stats'): tf.Tensor4D {
+    return this.generator.apply(z, mode);
   }
 
   async stateTensors(): Promise<Record<string, tf.Tensor>> {
