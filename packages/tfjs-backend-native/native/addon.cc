@@ -160,6 +160,45 @@ dnnl::stream& Stream() {
   return s;
 }
 
+// One product C = op(A)·op(B) (row-major), split into row or column blocks on the work pool;
+// each block is a single-threaded oneDNN sgemm. Small products run on the calling thread.
+void SplitGemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* A, int64_t lda, const float* B,
+               int64_t ldb, float* C) {
+  const char tA = ta ? 'T' : 'N', tB = tb ? 'T' : 'N';
+  auto& pool = wm::WorkPool::Get();
+  const int64_t flops = m * n * k;
+  int saved = omp_get_max_threads();
+  omp_set_num_threads(1);
+  if (pool.threads() == 1 || flops < (1 << 20)) {
+    dnnl_sgemm(tA, tB, m, n, k, 1.f, A, lda, B, ldb, 0.f, C, n);
+  } else if (m >= n) {
+    const int64_t parts = std::min<int64_t>(4 * pool.threads(), (m + 15) / 16);
+    const int64_t rows = ((m + parts - 1) / parts + 7) / 8 * 8;
+    std::function<void(int64_t, int64_t)> f = [&](int64_t b, int64_t e) {
+      for (int64_t blk = b; blk < e; ++blk) {
+        int64_t r0 = blk * rows, r1 = std::min(m, r0 + rows);
+        if (r0 >= r1) continue;
+        const float* a = ta ? A + r0 : A + r0 * lda;
+        dnnl_sgemm(tA, tB, r1 - r0, n, k, 1.f, a, lda, B, ldb, 0.f, C + r0 * n, n);
+      }
+    };
+    pool.Run((m + rows - 1) / rows, 1, f);
+  } else {
+    const int64_t parts = std::min<int64_t>(4 * pool.threads(), (n + 15) / 16);
+    const int64_t cols = ((n + parts - 1) / parts + 15) / 16 * 16;
+    std::function<void(int64_t, int64_t)> f = [&](int64_t b, int64_t e) {
+      for (int64_t blk = b; blk < e; ++blk) {
+        int64_t c0 = blk * cols, c1 = std::min(n, c0 + cols);
+        if (c0 >= c1) continue;
+        const float* bb = tb ? B + c0 * ldb : B + c0;
+        dnnl_sgemm(tA, tB, m, c1 - c0, k, 1.f, A, lda, bb, ldb, 0.f, C + c0, n);
+      }
+    };
+    pool.Run((n + cols - 1) / cols, 1, f);
+  }
+  omp_set_num_threads(saved);
+}
+
 // gemm(a, b, c, batch, m, n, k, transA, transB, aBatchStride, bBatchStride, bias|null, act, alpha)
 // Row-major C[b] = op(A[b]) @ op(B[b]); A is [m,k] (or [k,m] when transposed), B is [k,n] (or [n,k]).
 napi_value Gemm(napi_env env, napi_callback_info info) {
@@ -184,7 +223,7 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     if (k == 0) {
       std::memset(C, 0, sizeof(float) * batch * m * n);
     } else if (batch == 1) {
-      dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.f, A, lda, B, ldb, 0.f, C, n);
+      SplitGemm(ta, tb, m, n, k, A, lda, B, ldb, C);
     } else {
       // Many small products: one product per thread (oneDNN runs sequentially inside a parallel region).
       bool outer = m * n * k < (1 << 18);
@@ -198,8 +237,7 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
         });
         omp_set_num_threads(saved);
       } else {
-        for (int64_t i = 0; i < batch; ++i)
-          dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.f, A + i * sa, lda, B + i * sb, ldb, 0.f, C + i * m * n, n);
+        for (int64_t i = 0; i < batch; ++i) SplitGemm(ta, tb, m, n, k, A + i * sa, lda, B + i * sb, ldb, C + i * m * n);
       }
     }
     BiasActivate(C, batch * m, n, bias, static_cast<int64_t>(lbias), act, alpha);
@@ -242,6 +280,26 @@ ConvGeom ReadGeom(napi_env env, napi_value v) {
   if (len != 17) throw ArgError{"conv: geometry must have 17 entries"};
   ConvGeom g{p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15], p[16]};
   return g;
+}
+
+// A convolution that is a plain matrix product: a 1×1 output whose filter covers the whole
+// unpadded input (dense layer on a feature map, e.g. a transposed conv from a 1×1 code), or a
+// 1×1 filter with stride 1 and no padding. Then with rows = N·OH·OW and depth = KH·KW·C,
+// y[rows, OC] = x[rows, depth] · w[depth, OC] in HWIO order, no reorders needed.
+bool IsGemmConv(const ConvGeom& g, int64_t* rows, int64_t* depth) {
+  bool unpadded = g.pt == 0 && g.pl == 0 && g.pb == 0 && g.pr == 0 && g.dh == 1 && g.dw == 1;
+  if (!unpadded) return false;
+  if (g.oh == 1 && g.ow == 1 && g.kh == g.h && g.kw == g.w) {
+    *rows = g.n;
+    *depth = g.h * g.w * g.c;
+    return true;
+  }
+  if (g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.oh == g.h && g.ow == g.w) {
+    *rows = g.n * g.h * g.w;
+    *depth = g.c;
+    return true;
+  }
+  return false;
 }
 
 dnnl::convolution_forward::primitive_desc ForwardPd(const ConvGeom& g) {
@@ -325,6 +383,12 @@ napi_value Conv2D(napi_env env, napi_callback_info info) {
     Check(lx, g.n * g.h * g.w * g.c, "input");
     Check(lw, g.kh * g.kw * g.c * g.oc, "filter");
     Check(ly, g.n * g.oh * g.ow * g.oc, "output");
+    int64_t rows, depth;
+    if (IsGemmConv(g, &rows, &depth)) {
+      SplitGemm(false, false, rows, g.oc, depth, x, depth, w, g.oc, y);
+      BiasActivate(y, rows, g.oc, bias, static_cast<int64_t>(lbias), act, alpha);
+      return Undefined(env);
+    }
     auto plan = GetPlan(g, 'f');
     dnnl::memory src(g.Src(), Engine(), x), dst(g.Dst(), Engine(), y), user_w(g.UserWeights(), Engine(), w);
     dnnl::memory wm = user_w;
@@ -358,6 +422,11 @@ napi_value Conv2DBackpropInput(napi_env env, napi_callback_info info) {
     Check(ldx, g.n * g.h * g.w * g.c, "input-gradient");
     Check(lw, g.kh * g.kw * g.c * g.oc, "filter");
     Check(ldy, g.n * g.oh * g.ow * g.oc, "output-gradient");
+    int64_t rows, depth;
+    if (IsGemmConv(g, &rows, &depth)) {  // dx[rows, depth] = dy[rows, OC] · w[depth, OC]ᵀ
+      SplitGemm(false, true, rows, depth, g.oc, dy, g.oc, w, g.oc, dx);
+      return Undefined(env);
+    }
     auto plan = GetPlan(g, 'd');
     dnnl::memory dsrc(g.Src(), Engine(), dx), ddst(g.Dst(), Engine(), dy), user_w(g.UserWeights(), Engine(), w);
     dnnl::memory wm = user_w;
@@ -390,6 +459,11 @@ napi_value Conv2DBackpropFilter(napi_env env, napi_callback_info info) {
     Check(lx, g.n * g.h * g.w * g.c, "input");
     Check(ldw, g.kh * g.kw * g.c * g.oc, "filter-gradient");
     Check(ldy, g.n * g.oh * g.ow * g.oc, "output-gradient");
+    int64_t rows, depth;
+    if (IsGemmConv(g, &rows, &depth)) {  // dw[depth, OC] = x[rows, depth]ᵀ · dy[rows, OC]
+      SplitGemm(true, false, depth, g.oc, rows, x, depth, dy, g.oc, dw);
+      return Undefined(env);
+    }
     auto plan = GetPlan(g, 'w');
     dnnl::memory src(g.Src(), Engine(), x), ddst(g.Dst(), Engine(), dy), user_w(g.UserWeights(), Engine(), dw);
     dnnl::memory wm = user_w;
@@ -497,6 +571,77 @@ napi_value BinaryOp(napi_env env, napi_callback_info info) {
       case kPow: BinaryLoop(A, B, O, shape, sa, sb, rank, [](float x, float y) { return std::pow(x, y); }); break;
       default: throw ArgError{"binary: unknown op code " + std::to_string(op)};
     }
+    return Undefined(env);
+  } catch (const ArgError& e) {
+    return Throw(env, e.message);
+  }
+}
+
+// compare(op, a, b, out Uint8Array, outShape, aStrides, bStrides): tfjs bool results (0/1).
+enum Compare { kEqual = 0, kNotEqual, kLess, kLessEqual, kGreater, kGreaterEqual };
+
+napi_value CompareOp(napi_env env, napi_callback_info info) {
+  try {
+    auto a = Args(env, info, 7);
+    int op = static_cast<int>(Int(env, a[0]));
+    size_t la, lb, r1, r2, r3;
+    const float* A = F32(env, a[1], &la);
+    const float* B = F32(env, a[2], &lb);
+    bool is_ta = false;
+    napi_is_typedarray(env, a[3], &is_ta);
+    if (!is_ta) throw ArgError{"compare: expected a Uint8Array output"};
+    napi_typedarray_type type;
+    size_t lo;
+    void* data;
+    napi_value ab;
+    size_t off;
+    napi_get_typedarray_info(env, a[3], &type, &lo, &data, &ab, &off);
+    if (type != napi_uint8_array) throw ArgError{"compare: expected a Uint8Array output"};
+    uint8_t* O = static_cast<uint8_t*>(data);
+    int32_t* shape32 = I32(env, a[4], &r1);
+    int32_t* sa32 = I32(env, a[5], &r2);
+    int32_t* sb32 = I32(env, a[6], &r3);
+    if (r1 != r2 || r1 != r3 || r1 > 8) throw ArgError{"compare: shape and strides must have the same rank (<= 8)"};
+    int rank = static_cast<int>(r1);
+    int64_t shape[8], sa[8], sb[8], total = 1, maxa = 0, maxb = 0;
+    for (int d = 0; d < rank; ++d) {
+      shape[d] = shape32[d]; sa[d] = sa32[d]; sb[d] = sb32[d];
+      total *= shape[d];
+      if (shape[d] > 0) { maxa += (shape[d] - 1) * sa[d]; maxb += (shape[d] - 1) * sb[d]; }
+    }
+    if (lo < static_cast<size_t>(total)) throw ArgError{"compare: output too small"};
+    if (total == 0) return Undefined(env);
+    if (la <= static_cast<size_t>(maxa) || lb <= static_cast<size_t>(maxb)) throw ArgError{"compare: operand too small"};
+    int64_t inner = rank > 0 ? shape[rank - 1] : 1;
+    int64_t ia = rank > 0 ? sa[rank - 1] : 0, ib = rank > 0 ? sb[rank - 1] : 0;
+    int64_t outer = total / std::max<int64_t>(inner, 1);
+    ParallelRows(outer, inner, [&](int64_t o0, int64_t o1) {
+      for (int64_t o = o0; o < o1; ++o) {
+        int64_t offa = 0, offb = 0, rem = o;
+        for (int d = rank - 2; d >= 0; --d) {
+          int64_t idx = rem % shape[d];
+          rem /= shape[d];
+          offa += idx * sa[d];
+          offb += idx * sb[d];
+        }
+        const float* pa = A + offa;
+        const float* pb = B + offb;
+        uint8_t* po = O + o * inner;
+        for (int64_t i = 0; i < inner; ++i) {
+          float x = pa[i * ia], y = pb[i * ib];
+          bool r;
+          switch (op) {
+            case kEqual: r = x == y; break;
+            case kNotEqual: r = x != y; break;
+            case kLess: r = x < y; break;
+            case kLessEqual: r = x <= y; break;
+            case kGreater: r = x > y; break;
+            default: r = x >= y; break;
+          }
+          po[i] = r ? 1 : 0;
+        }
+      }
+    });
     return Undefined(env);
   } catch (const ArgError& e) {
     return Throw(env, e.message);
@@ -821,6 +966,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2dBackpropInput", nullptr, Conv2DBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, Conv2DBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, BinaryOp, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"compare", nullptr, CompareOp, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unary", nullptr, UnaryOp, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"addN", nullptr, AddN, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reduce", nullptr, ReduceOp, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -15,6 +15,8 @@ export interface NativeAddon {
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array): void;
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array,
     outShape: Int32Array, aStrides: Int32Array, bStrides: Int32Array): void;
+  compare(op: number, a: Float32Array, b: Float32Array, out: Uint8Array,
+    outShape: Int32Array, aStrides: Int32Array, bStrides: Int32Array): void;
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number, beta: number): void;
   addN(inputs: Float32Array[], out: Float32Array): void;
   reduce(op: number, x: Float32Array, out: Float32Array, outer: number, reduced: number, inner: number): void;

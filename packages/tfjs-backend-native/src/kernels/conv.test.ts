@@ -107,6 +107,33 @@ describe.skipIf(!NATIVE)('native convolutions vs cpu', () => {
     }
   });
 
+  it('convolutions that are matrix products (1×1 output or 1×1 filter), forward and gradients', () => {
+    for (let trial = 0; trial < 8; trial++) {
+      const batch = int(rng, 1, 3);
+      const cin = int(rng, 1, 6);
+      const cout = int(rng, 1, 7);
+      const whole = trial % 2 === 0; // filter covers the input (1×1 output) or 1×1 filter, stride 1
+      const h = int(rng, 1, 5);
+      const w = int(rng, 1, 5);
+      const xShape = [batch, h, w, cin];
+      const fShape = whole ? [h, w, cin, cout] : [1, 1, cin, cout];
+      const stride = whole ? int(rng, 1, 2) : 1;
+      expectSame(
+        `gemm conv ${xShape} ${fShape}`,
+        [{ values: randomValues(rng, xShape), shape: xShape }, { values: randomValues(rng, fShape), shape: fShape }],
+        withGradients((x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, stride, 'valid'), trial),
+      );
+      // The transposed conv from a 1×1 code, as in the ConvVAE decoder's first layer.
+      const k = int(rng, 1, 5);
+      const tShape = [k, k, cout, cin];
+      expectSame(
+        `conv2dTranspose from 1×1, k=${k}`,
+        [{ values: randomValues(rng, [batch, 1, 1, cin]), shape: [batch, 1, 1, cin] }, { values: randomValues(rng, tShape), shape: tShape }],
+        withGradients((y, f) => tf.conv2dTranspose(y as tf.Tensor4D, f as tf.Tensor4D, [batch, k, k, cout], 2, 'valid'), trial),
+      );
+    }
+  });
+
   it('matches on the reference ConvVAE layer shapes and leaks nothing', () => {
     tf.setBackend('native');
     const before = tf.memory().numTensors;

@@ -54,6 +54,22 @@ describe.skipIf(!NATIVE)('native element-wise kernels vs cpu', () => {
     }
   });
 
+  it('comparisons with broadcasting give the same bool tensors', () => {
+    const ops: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
+      ['equal', tf.equal], ['notEqual', tf.notEqual], ['less', tf.less],
+      ['lessEqual', tf.lessEqual], ['greater', tf.greater], ['greaterEqual', tf.greaterEqual],
+    ];
+    for (const [name, op] of ops) {
+      for (let trial = 0; trial < 4; trial++) {
+        const [sa, sb] = broadcastPair(rng);
+        // Rounded values so that equality actually happens.
+        const av = randomValues(rng, sa).map((v) => Math.round(v));
+        const bv = randomValues(rng, sb).map((v) => Math.round(v));
+        expectSame(`${name} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`, [{ values: av, shape: sa }, { values: bv, shape: sb }], (a, b) => op(a!, b!));
+      }
+    }
+  });
+
   it('pow with positive bases, forward and gradients', () => {
     const shape = [3, 5];
     const base = randomValues(rng, shape).map((v) => 0.5 + Math.abs(v));

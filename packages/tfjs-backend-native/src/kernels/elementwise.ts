@@ -54,6 +54,30 @@ export const binaryKernels: NativeKernelSpec[] = (Object.keys(BINARY_CODES) as (
   binaryKernel,
 );
 
+/** Comparison codes shared with native/addon.cc (enum Compare); results are bool tensors. */
+const COMPARE_CODES = { Equal: 0, NotEqual: 1, Less: 2, LessEqual: 3, Greater: 4, GreaterEqual: 5 } as const;
+
+export const compareKernels: NativeKernelSpec[] = (Object.keys(COMPARE_CODES) as (keyof typeof COMPARE_CODES)[]).map(
+  (kernelName) => ({
+    kernelName,
+    impl: ({ inputs, backend }, addon) => {
+      const a = inputs.a as TensorInfo;
+      const b = inputs.b as TensorInfo;
+      if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+      const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+      if (outShape.length > 8) return null;
+      const out = new Uint8Array(sizeOf(outShape));
+      if (out.length > 0) {
+        addon.compare(
+          COMPARE_CODES[kernelName], f32(backend, a), f32(backend, b), out, Int32Array.from(outShape),
+          broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape),
+        );
+      }
+      return backend.makeTensorInfo(outShape, 'bool', out);
+    },
+  }),
+);
+
 /** Unary op codes shared with native/addon.cc (enum Unary); `attrs` gives (alpha, beta). */
 const UNARY: Record<string, { code: number; params?: (attrs: Record<string, unknown>) => [number, number] }> = {
   Relu: { code: 0 },

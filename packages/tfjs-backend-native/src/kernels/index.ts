@@ -1,9 +1,9 @@
 import { conv2DBackpropFilterKernel, conv2DBackpropInputKernel, conv2DKernel, fusedConv2DKernel } from './conv.js';
-import { addNKernel, binaryKernels, unaryKernels } from './elementwise.js';
+import { addNKernel, binaryKernels, compareKernels, unaryKernels } from './elementwise.js';
 import type { NativeKernelSpec } from './kernel.js';
 import { batchMatMulKernel, fusedMatMulKernel } from './matmul.js';
 import { reduceKernels, transposeKernel } from './reduce.js';
-import { padKernel, sliceKernel } from './slice.js';
+import { concatKernel, padKernel, sliceKernel } from './slice.js';
 
 /** Every kernel the native backend runs itself; all other kernels are the cpu backend's. */
 export const nativeKernels: NativeKernelSpec[] = [
@@ -14,12 +14,14 @@ export const nativeKernels: NativeKernelSpec[] = [
   conv2DBackpropInputKernel,
   conv2DBackpropFilterKernel,
   ...binaryKernels,
+  ...compareKernels,
   ...unaryKernels,
   addNKernel,
   ...reduceKernels,
   transposeKernel,
   sliceKernel,
   padKernel,
+  concatKernel,
 ];
 
 export const overriddenKernelNames: string[] = nativeKernels.map((k) => k.kernelName);

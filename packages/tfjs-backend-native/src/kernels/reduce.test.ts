@@ -77,6 +77,16 @@ describe.skipIf(!NATIVE)('native reductions, transpose, slice and pad vs cpu', (
       expectSame(`slice ${shape} ${begin} ${size}`, [{ values: randomValues(rng, shape), shape }], withGradients((x) => tf.slice(x!, begin, size), trial));
       expectSame(`pad ${shape} ${JSON.stringify(paddings)}`, [{ values: randomValues(rng, shape), shape }], withGradients((x) => tf.pad(x!, paddings, 0.5), trial));
     }
+    expectSame(
+      'stack and concat along every axis',
+      [0, 1, 2].map(() => ({ values: randomValues(rng, [4, 3, 5]), shape: [4, 3, 5] })),
+      withGradients((a, b, c) => tf.concat([tf.stack([a!, b!, c!], 1), tf.stack([c!, a!, b!], 1)], 2), 3),
+    );
+    expectSame(
+      'concat of unequal parts on axis 0 and 2',
+      [{ values: randomValues(rng, [2, 3, 5]), shape: [2, 3, 5] }, { values: randomValues(rng, [2, 3, 1]), shape: [2, 3, 1] }],
+      withGradients((a, b) => tf.concat([tf.concat([a!, b!], 2), tf.concat([b!, a!], 2)], 0), 4),
+    );
     const shape = [9, 12];
     expectSame('split into 4 along axis 1', [{ values: randomValues(rng, shape), shape }], withGradients((x) => tf.concat(tf.split(x!, 4, 1).map((p, i) => tf.mul(p, i + 1)), 1), 2));
   });

@@ -1,4 +1,4 @@
-import { slice_util, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, slice_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeKernelSpec } from './kernel.js';
 import { f32, sizeOf } from './util.js';
 
@@ -37,6 +37,30 @@ export const padKernel: NativeKernelSpec = {
         f32(backend, x), Int32Array.from(x.shape), new Int32Array(x.shape.length),
         out, Int32Array.from(outShape), Int32Array.from(paddings.map((p) => p[0])), Int32Array.from(x.shape),
       );
+    }
+    return backend.makeTensorInfo(outShape, 'float32', out);
+  },
+};
+
+/** Concat of float32 tensors along one axis (Pack/stack and split gradients use it too). */
+export const concatKernel: NativeKernelSpec = {
+  kernelName: 'Concat',
+  impl: ({ inputs, backend, attrs }, addon) => {
+    const tensors = (inputs as unknown as TensorInfo[]).filter((t) => sizeOf(t.shape) > 0);
+    if (tensors.length === 0 || tensors.some((t) => t.dtype !== 'float32')) return null;
+    const rank = tensors[0]!.shape.length;
+    if (rank === 0 || rank > 8 || tensors.some((t) => t.shape.length !== rank)) return null;
+    const axis = util.parseAxisParam(attrs.axis as number, tensors[0]!.shape)[0]!;
+    backend_util.assertParamsConsistent(tensors.map((t) => t.shape), axis);
+    const outShape = backend_util.computeOutShape(tensors.map((t) => t.shape), axis);
+    const out = new Float32Array(sizeOf(outShape));
+    const outShape32 = Int32Array.from(outShape);
+    let offset = 0;
+    for (const t of tensors) {
+      const begin = new Int32Array(rank);
+      begin[axis] = offset;
+      addon.copyBlock(f32(backend, t), Int32Array.from(t.shape), new Int32Array(rank), out, outShape32, begin, Int32Array.from(t.shape));
+      offset += t.shape[axis]!;
     }
     return backend.makeTensorInfo(outShape, 'float32', out);
   },
