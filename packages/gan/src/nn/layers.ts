@@ -98,7 +98,7 @@ export class Dense {
 
   apply(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy((): tf.Tensor2D => {
-      const y = tf.matMul(x, this.weight as tf.Tensor2D); // [B, out]
+      const y: tf.Tensor2D = tf.matMul(x, this.weight as tf.Tensor2D); // [B, out]
       return this.bias ? (tf.add(y, this.bias) as tf.Tensor2D) : y;
     });
   }
