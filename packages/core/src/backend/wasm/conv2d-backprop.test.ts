@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../random/index.js';
 import { randomInput, relativeError, runOn, useBackend, type HostArray } from './compare-backends.js';
+import { setConvInputGradientStrategy } from './conv2d-backprop-input.js';
 import { replacedWasmKernel } from './register-wasm-training-kernels.js';
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
@@ -103,13 +104,20 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput', () => {
     await expectSameOnBothBackends([x, w, r], conv2dAndGrads(c), describeCase(c));
   });
 
-  it.each(cases.map((c) => [describeCase(c), c] as const))('conv2dTranspose and its gradients match cpu: %s', async (_name, c) => {
-    const rng = new Rng(8).derive(describeCase(c));
-    const z = randomInput(rng, outShape(c));
-    const w = randomInput(rng, [c.filterHeight, c.filterWidth, c.inChannels, c.outChannels]);
-    const r = randomInput(rng, [c.batch, c.height, c.width, c.inChannels]);
-    await expectSameOnBothBackends([z, w, r], conv2dTransposeAndGrads(c), describeCase(c));
-  });
+  for (const strategy of ['subpixel', 'matmul'] as const) {
+    it.each(cases.map((c) => [describeCase(c), c] as const))(`conv2dTranspose and its gradients match cpu (${strategy}): %s`, async (_name, c) => {
+      const rng = new Rng(8).derive(describeCase(c));
+      const z = randomInput(rng, outShape(c));
+      const w = randomInput(rng, [c.filterHeight, c.filterWidth, c.inChannels, c.outChannels]);
+      const r = randomInput(rng, [c.batch, c.height, c.width, c.inChannels]);
+      const previous = setConvInputGradientStrategy(strategy);
+      try {
+        await expectSameOnBothBackends([z, w, r], conv2dTransposeAndGrads(c), describeCase(c));
+      } finally {
+        setConvInputGradientStrategy(previous);
+      }
+    });
+  }
 
   it('matches the reference ConvVAE decoder geometry (1→5→13→30→64, kernels 5,5,6,6, stride 2)', async () => {
     const rng = new Rng(11);
@@ -121,12 +129,19 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput', () => {
       [64, 30, 6, 3, 4],
     ];
     for (const [size, small, k, ci, co] of layers) {
+      for (const strategy of ['subpixel', 'matmul', 'auto'] as const) {
       const c: ConvCase = { batch: 2, height: size, width: size, inChannels: ci, outChannels: co, filterHeight: k, filterWidth: k, strides: [2, 2], pad: 'valid' };
       expect(outShape(c)).toEqual([2, small, small, co]);
       const z = randomInput(rng, [2, small, small, co]);
       const w = randomInput(rng, [k, k, ci, co]);
       const r = randomInput(rng, [2, size, size, ci]);
-      await expectSameOnBothBackends([z, w, r], conv2dTransposeAndGrads(c), describeCase(c));
+      const previous = setConvInputGradientStrategy(strategy);
+      try {
+        await expectSameOnBothBackends([z, w, r], conv2dTransposeAndGrads(c), `${describeCase(c)} (${strategy})`);
+      } finally {
+        setConvInputGradientStrategy(previous);
+      }
+      }
     }
   });
 

@@ -1,8 +1,10 @@
 import {
+  BatchMatMul,
   Conv2D,
   DepthwiseConv2dNative,
   FusedConv2D,
   FusedDepthwiseConv2D,
+  _FusedMatMul,
   getKernel,
   registerKernel,
   unregisterKernel,
@@ -14,6 +16,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input.js';
 import { withExplicitSamePadding } from './explicit-same-padding.js';
+import { withExplicitTranspose } from './matmul-explicit-transpose.js';
 
 interface TrainingKernel {
   kernelName: string;
@@ -25,22 +28,24 @@ function fixed(config: KernelConfig): TrainingKernel {
   return { kernelName: config.kernelName, build: () => config };
 }
 
-function explicitSame(kernelName: string, depthwise: boolean): TrainingKernel {
+function wrapping(kernelName: string, wrap: (original: KernelConfig) => KernelConfig): TrainingKernel {
   return {
     kernelName,
     build(original) {
       if (original === undefined) throw new Error(`the wasm backend has no '${kernelName}' kernel to wrap: is @tensorflow/tfjs-backend-wasm loaded?`);
-      return withExplicitSamePadding(original, depthwise);
+      return wrap(original);
     },
   };
 }
 
 /** Kernels that tfjs-backend-wasm 4.22 lacks, runs slowly or gets wrong, built from its fast kernels. */
 const TRAINING_KERNELS: readonly TrainingKernel[] = [
-  explicitSame(Conv2D, false), // wrong for 'same' with a filter side of 1 at stride 2
-  explicitSame(FusedConv2D, false),
-  explicitSame(DepthwiseConv2dNative, true),
-  explicitSame(FusedDepthwiseConv2D, true),
+  wrapping(Conv2D, (k) => withExplicitSamePadding(k, false)), // wrong for 'same' with a filter side of 1 at stride 2
+  wrapping(FusedConv2D, (k) => withExplicitSamePadding(k, false)),
+  wrapping(DepthwiseConv2dNative, (k) => withExplicitSamePadding(k, true)),
+  wrapping(FusedDepthwiseConv2D, (k) => withExplicitSamePadding(k, true)),
+  wrapping(BatchMatMul, withExplicitTranspose), // transposeA/B ~10× slower than a transpose + plain matmul
+  wrapping(_FusedMatMul, withExplicitTranspose),
   fixed(conv2dBackpropFilterWasmConfig), // missing: conv nets could not train
   fixed(conv2dBackpropInputWasmConfig), // present but ~10× slower than Conv2D; also conv2dTranspose
 ];

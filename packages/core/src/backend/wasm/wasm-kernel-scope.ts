@@ -1,4 +1,5 @@
 import {
+  Add,
   BatchMatMul,
   Conv2D,
   DepthwiseConv2dNative,
@@ -41,6 +42,41 @@ export class WasmKernelScope {
     if (info === undefined) throw new Error(`wasm kernel '${kernelName}' returned no output`);
     this.intermediates.push(info);
     return info;
+  }
+
+  /**
+   * A new float32 buffer of `shape` owned by this scope, to be filled through `heapView` (for
+   * index shuffles that the wasm Transpose kernel does slowly at rank > 4).
+   */
+  makeFloat32(shape: number[]): TensorInfo {
+    return this.adopt(wasmInternals(this.backend).makeOutput(shape, 'float32'));
+  }
+
+  /**
+   * A Float32Array view of a float32 buffer in the wasm heap. Take views only after the last
+   * allocation: growing the heap detaches earlier views.
+   */
+  heapView(t: TensorInfo): Float32Array {
+    if (t.dtype !== 'float32') throw new Error(`heapView needs a float32 buffer, got ${t.dtype}`);
+    return wasmInternals(this.backend).typedArrayFromHeap(t) as Float32Array;
+  }
+
+  /** Takes ownership of a buffer made outside `run` (e.g. by a wrapped kernel's own function). */
+  adopt(t: TensorInfo): TensorInfo {
+    this.intermediates.push(t);
+    return t;
+  }
+
+  /** Frees one intermediate now (to bound peak memory in long chains). */
+  release(t: TensorInfo): void {
+    const i = this.intermediates.indexOf(t);
+    if (i < 0) throw new Error('release: not an intermediate of this scope');
+    this.intermediates.splice(i, 1);
+    this.backend.disposeData(t.dataId);
+  }
+
+  add(a: TensorInfo, b: TensorInfo): TensorInfo {
+    return this.run(Add, { a, b });
   }
 
   /** Frees every intermediate except `result` and returns `result`. */
@@ -97,6 +133,20 @@ export class WasmKernelScope {
   depthwiseConv2d(x: TensorInfo, filter: TensorInfo, strides: [number, number], dilations: [number, number], pad: ExplicitPadding): TensorInfo {
     return this.run(DepthwiseConv2dNative, { x, filter }, { strides, dilations, pad, dataFormat: 'NHWC', dimRoundingMode: undefined } as unknown as NamedAttrMap);
   }
+}
+
+/** The two methods of tfjs-backend-wasm's BackendWasm that give direct access to its heap. */
+interface WasmHeapAccess {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+function wasmInternals(backend: KernelBackend): WasmHeapAccess {
+  const b = backend as unknown as Partial<WasmHeapAccess>;
+  if (typeof b.makeOutput !== 'function' || typeof b.typedArrayFromHeap !== 'function') {
+    throw new Error('the active backend is not tfjs-backend-wasm (no makeOutput / typedArrayFromHeap)');
+  }
+  return b as WasmHeapAccess;
 }
 
 /**
