@@ -90,7 +90,7 @@ describe('WorldModelAgent', () => {
       const move = y < -1 / 3 ? 0 : y > 1 / 3 ? 2 : 1;
       expected.push(move);
       moves.push(agent.act(flat(v)).action as number);
-      h = 0.5 * h + z + 2 * (move - 1); // M gets −1/0/+1
+      h = 0.5 * h + z + 2 * move; // M gets the move's index 0/1/2
       c = c + 1;
     }
     expect(moves).toEqual(expected);

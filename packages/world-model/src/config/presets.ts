@@ -20,16 +20,15 @@ function paper(env: EnvKind): RunConfig {
       ...(carracing ? {} : { maxSteps: 2100 }),
       policy: carracing ? 'random-agent' : 'held',
       workers: 2,
-      minEpisodeLength: carracing ? 0 : 100,
     },
     vae: { zSize: carracing ? 32 : 64, epochs: 10, batchSize: 100, learningRate: 1e-4, klTolerance: 0.5, beta: 1, width: 1, checkpointEvery: 500 },
     series: { batchSize: 1000 },
     mdnrnn: {
       hiddenSize: carracing ? 256 : 512,
       mixtures: 5,
-      steps: carracing ? 4000 : 8000,
+      epochs: 40,
       batchSize: 100,
-      seqLen: carracing ? 999 : 500,
+      seqLen: carracing ? 999 : 100,
       learningRate: 1e-3,
       gradClip: 1,
       doneHead: !carracing,
@@ -60,10 +59,10 @@ function paper(env: EnvKind): RunConfig {
 function tiny(env: EnvKind): RunConfigInput {
   const carracing = env === 'carracing';
   return {
-    collect: { episodes: 16, maxSteps: carracing ? 200 : 300, policy: carracing ? 'brownian' : 'held', workers: 2, minEpisodeLength: 0 },
+    collect: { episodes: 16, maxSteps: carracing ? 200 : 300, policy: carracing ? 'brownian' : 'held', workers: 2 },
     vae: { epochs: 2, batchSize: 32, width: 0.25, checkpointEvery: 50, learningRate: 1e-3 },
     series: { batchSize: 200 },
-    mdnrnn: { hiddenSize: 64, steps: 200, batchSize: 16, seqLen: 32, checkpointEvery: 50 },
+    mdnrnn: { hiddenSize: 64, epochs: 30, batchSize: 16, seqLen: 32, checkpointEvery: 50 },
     controller: {
       popSize: 8,
       generations: carracing ? 4 : 10,
@@ -81,10 +80,10 @@ function tiny(env: EnvKind): RunConfigInput {
 /** Smaller still: the end-to-end test in CI (well under two minutes on 2 cores). */
 function ci(env: EnvKind): RunConfigInput {
   return {
-    collect: { episodes: 2, maxSteps: 40, policy: env === 'carracing' ? 'brownian' : 'held', workers: 0, minEpisodeLength: 0 },
+    collect: { episodes: 2, maxSteps: 40, policy: env === 'carracing' ? 'brownian' : 'held', workers: 0 },
     vae: { zSize: 8, epochs: 1, batchSize: 20, width: 0.125, checkpointEvery: 4, learningRate: 1e-3 },
     series: { batchSize: 64 },
-    mdnrnn: { hiddenSize: 16, mixtures: 2, steps: 12, batchSize: 4, seqLen: 8, checkpointEvery: 4 },
+    mdnrnn: { hiddenSize: 16, mixtures: 2, epochs: 3, batchSize: 4, seqLen: 8, checkpointEvery: 4 },
     controller: {
       popSize: 4,
       generations: 2,

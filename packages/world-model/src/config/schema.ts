@@ -18,8 +18,6 @@ export const collectSchema = z.strictObject({
   policy: z.enum(['random-agent', 'brownian', 'held', 'uniform']),
   /** Worker threads (0 collects in the main thread). */
   workers: nonNegativeInt,
-  /** TakeCover reference: drop episodes no longer than this from training (0 keeps all). */
-  minEpisodeLength: nonNegativeInt,
 });
 
 /** V, the ConvVAE (paper step 2). */
@@ -32,8 +30,6 @@ export const vaeSchema = z.strictObject({
   beta: z.number().nonnegative(),
   /** Scale of every hidden channel count (1 = the paper's V; smaller for quick runs). */
   width: positive,
-  /** Frames used per epoch at most (all when absent). */
-  framesPerEpoch: positiveInt.optional(),
   checkpointEvery: positiveInt,
 });
 
@@ -46,8 +42,8 @@ export const seriesSchema = z.strictObject({
 export const mdnrnnSchema = z.strictObject({
   hiddenSize: positiveInt,
   mixtures: positiveInt,
-  /** Training steps (minibatches). */
-  steps: positiveInt,
+  /** Passes over the sequence windows of the series (reference: 4,000 steps ≈ 40 passes over 10,000 episodes). */
+  epochs: positiveInt,
   batchSize: positiveInt,
   seqLen: positiveInt,
   learningRate: positive,

@@ -5,7 +5,7 @@ import type { EnvKind } from '../config/env-kinds.js';
  * From the controller's tanh outputs to the env's action and to the action M is stepped with.
  * - CarRacing: steer = a0, gas = (a1 + 1)/2, brake = clip(a2, 0, 1); M gets [steer, gas, brake].
  * - TakeCover: one output y; y < −1/3 → LEFT (0), y > 1/3 → RIGHT (2), else STAY (1) (the Doom
- *   reference's thresholds); M gets the move as −1, 0 or +1.
+ *   reference's thresholds); M gets the move's index as a number (what the data set stores).
  */
 export interface ActionAdapter {
   readonly kind: EnvKind;
@@ -51,11 +51,11 @@ export const takeCoverActions: ActionAdapter = {
     tf.tidy(() => {
       const left = tf.cast(tf.less(a, -1 / 3), 'float32'); // [B, 1]
       const right = tf.cast(tf.greater(a, 1 / 3), 'float32'); // [B, 1]
-      return tf.sub(right, left) as tf.Tensor2D; // [B, 1] in {−1, 0, 1}
+      return tf.add(tf.sub(right, left), 1) as tf.Tensor2D; // [B, 1]: 0 LEFT, 1 STAY, 2 RIGHT
     }),
   envAction: (a) => takeCoverMove(a[0]!),
   memoryActionFromStored: (stored, out, offset) => {
-    out[offset] = stored[0]! - 1; // Discrete index 0/1/2 → −1/0/+1
+    out[offset] = stored[0]!; // the Discrete index as stored
   },
 };
 

@@ -1,0 +1,172 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EvaluationPool, evaluatePopulation } from '@worldmodels/controller-es';
+import { atomicWriteFile, atomicWriteJson, initBackend, readJsonFile, type BackendName } from '@worldmodels/core';
+import { MetricsLogger } from '@worldmodels/core/progress';
+import { Rng } from '@worldmodels/core/rng';
+import {
+  CONTROLLER_FILE, ControllerLayout, ENV_KINDS, INITIAL_Z_FILE, layoutOptionsFor, loadMemory, loadVision, makeDreamEnv, packageModulePath,
+  readRunConfig, stageDir, type ControllerResult, type RunConfig,
+} from '@worldmodels/world-model';
+import { writeDreamGif, writeReconstructionGif } from './gifs.js';
+import { linePlotSvg, type Series } from './plot/learning-curve-svg.js';
+import { svgToPng } from './plot/rasterize.js';
+import { resultsTable, type TableRow } from './results-table.js';
+
+export interface EvaluateRunOptions {
+  /** Real-env episodes on fixed seeds (default: the run config's eval.episodes, paper 100). */
+  episodes?: number;
+  /** Root of the fixed episode seeds (default: the run config's eval.seed). */
+  seed?: number;
+  maxSteps?: number;
+  /** Worker threads for the episodes (default: the run config's controller.workers). */
+  workers?: number;
+  /** Output directory (default `<run>/eval`). */
+  out?: string;
+  /** Write the GIFs (default true). */
+  gifs?: boolean;
+  /** Also score the controller in the dream (default: when it was trained there). */
+  dream?: boolean;
+  /** Which iteration's models and controller (default: the last). */
+  iteration?: number;
+  backend?: BackendName | 'auto';
+  log?: (line: string) => void;
+}
+
+export interface EvalReport {
+  run: string;
+  env: string;
+  iteration: number;
+  controller: { source: string; trainingScore: number; generation: number; parameters: number; form: string; mode: string };
+  real: { episodes: number; seed: number; maxSteps: number | null; mean: number; std: number; min: number; max: number; returns: number[]; seconds: number };
+  dream: { temperature: number; episodes: number; mean: number; std: number } | null;
+  paper: { system: string; mean: number; std: number }[];
+  files: Record<string, string>;
+  backend: string;
+}
+
+/**
+ * `worldmodels eval <run>`: the trained agent (V + M + C of the run's last iteration) plays
+ * `episodes` real episodes on fixed seeds; writes the mean ± std beside the paper's table,
+ * the controller's learning curve (SVG and PNG), GIFs of real frames beside V's
+ * reconstructions and of a dream rollout, and report.json.
+ */
+export async function evaluateRun(runDir: string, options: EvaluateRunOptions = {}): Promise<EvalReport> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const root = resolve(runDir);
+  const config: RunConfig = await readRunConfig(root);
+  const iteration = options.iteration ?? config.iterations;
+  if (!Number.isInteger(iteration) || iteration < 1 || iteration > config.iterations) throw new Error(`--iteration must be 1..${config.iterations}, got ${iteration}`);
+  const dirs = {
+    vae: join(root, stageDir('vae', iteration)),
+    series: join(root, stageDir('series', iteration)),
+    mdnrnn: join(root, stageDir('mdnrnn', iteration)),
+    controller: join(root, stageDir('controller', iteration)),
+  };
+  for (const [stage, dir] of Object.entries(dirs)) {
+    if (!existsSync(join(dir, 'DONE.json'))) throw new Error(`run ${root}: stage ${stage} is not done (${dir}); finish training first (worldmodels train ${config.env} --run ${runDir})`);
+  }
+  const out = resolve(options.out ?? join(root, 'eval'));
+  const episodes = options.episodes ?? config.eval.episodes;
+  const seed = options.seed ?? config.eval.seed;
+  const maxSteps = options.maxSteps ?? config.eval.maxSteps;
+  const workers = options.workers ?? config.controller.workers;
+  const choice = await initBackend({ backend: options.backend ?? config.backend, quiet: true });
+  const best = (await readJsonFile(join(dirs.controller, CONTROLLER_FILE), 'controller file')) as ControllerResult;
+  const layoutOptions = layoutOptionsFor(config);
+  const layout = new ControllerLayout(layoutOptions);
+  if (best.params.length !== layout.paramCount) throw new Error(`${join(dirs.controller, CONTROLLER_FILE)} has ${best.params.length} parameters; the run's ${layout.form} controller needs ${layout.paramCount}`);
+  const files: Record<string, string> = {};
+
+  // 1. Real-env episodes on fixed seeds, in parallel workers.
+  log(`eval: ${episodes} ${ENV_KINDS[config.env].envId} episodes on fixed seeds (root ${seed}), ${workers} worker(s)`);
+  const t0 = Date.now();
+  const pool = new EvaluationPool({
+    makeWorker: {
+      module: packageModulePath('train/real-env-evaluator'),
+      options: { kind: config.env, vaeDir: dirs.vae, mdnrnnDir: dirs.mdnrnn, layout: layoutOptions, backend: choice.name, ...(maxSteps !== undefined && { maxSteps }) },
+    },
+    workers,
+  });
+  let returns: number[];
+  try {
+    const r = await evaluatePopulation({ candidates: [Float64Array.from(best.params)], episodes, seed, generation: 0, pool, progress: 'eval episodes' });
+    returns = r.returns[0]!;
+  } finally {
+    await pool.close();
+  }
+  const stats = summarize(returns);
+  const real = { episodes, seed, maxSteps: maxSteps ?? null, ...stats, returns, seconds: (Date.now() - t0) / 1000 };
+  log(`eval: real env ${stats.mean.toFixed(1)} ± ${stats.std.toFixed(1)} over ${episodes} episodes`);
+
+  // 2. Dream score, GIFs.
+  const vae = await loadVision(dirs.vae);
+  const mdnrnn = await loadMemory(dirs.mdnrnn);
+  let dream: EvalReport['dream'] = null;
+  try {
+    const dreamEnv = await makeDreamEnv(config, mdnrnn, join(dirs.series, INITIAL_Z_FILE));
+    const canDream = config.env !== 'carracing' || mdnrnn.config.rewardHead;
+    if ((options.dream ?? config.controller.mode === 'dream') && canDream) {
+      const r = dreamEnv.rollout(layout, [best.params], episodes, new Rng(seed).derive('dream'));
+      dream = { temperature: config.controller.dream.temperature, episodes, ...summarize(Array.from(r.returns)) };
+      log(`eval: dream (τ = ${dream.temperature}) ${dream.mean.toFixed(1)} ± ${dream.std.toFixed(1)}`);
+    }
+    if (options.gifs !== false) {
+      files.reconstruction = join(out, 'real-vs-reconstruction.gif');
+      await writeReconstructionGif(files.reconstruction, { kind: config.env, vae, mdnrnn, layout, params: best.params, seed: new Rng(seed).derive('gif').nextSeed(), frames: config.eval.gifFrames });
+      files.dream = join(out, 'dream.gif');
+      const short = await makeDreamEnv({ ...config, controller: { ...config.controller, dream: { ...config.controller.dream, maxSteps: config.eval.gifFrames } } }, mdnrnn, join(dirs.series, INITIAL_Z_FILE));
+      await writeDreamGif(files.dream, { dream: short, vae, layout, params: best.params, seed });
+    }
+  } finally {
+    vae.dispose();
+    mdnrnn.dispose();
+  }
+
+  // 3. Learning curve of the controller search.
+  const records = existsSync(join(dirs.controller, 'metrics.jsonl')) ? await MetricsLogger.read(join(dirs.controller, 'metrics.jsonl')) : [];
+  const curve = (key: string) => records.filter((r) => typeof r[key] === 'number').map((r) => ({ x: r.generation as number, y: r[key] as number }));
+  const world = config.controller.mode === 'dream' ? 'dream' : 'real env';
+  const series: Series[] = [
+    { label: `population mean (${world})`, color: '#1f77b4', points: curve('mean') },
+    { label: `population best (${world})`, color: '#2ca02c', points: curve('max') },
+    { label: `search mean on fixed seeds (${world})`, color: '#d62728', points: curve('evalMean'), markers: true },
+  ];
+  const goal = config.env === 'carracing' ? 900 : 750;
+  const svg = linePlotSvg(series, {
+    title: `${ENV_KINDS[config.env].envId}: controller search (${config.controller.algorithm}, population ${config.controller.popSize})`,
+    xLabel: 'generation',
+    yLabel: config.env === 'carracing' ? 'return' : 'steps survived',
+    references: [{ y: goal, label: `solved (${goal})`, color: '#888' }, { y: stats.mean, label: `real env, ${episodes} episodes: ${stats.mean.toFixed(0)}`, color: '#9467bd' }],
+  });
+  files.learningCurveSvg = join(out, 'learning-curve.svg');
+  files.learningCurvePng = join(out, 'learning-curve.png');
+  await atomicWriteFile(files.learningCurveSvg, svg);
+  await atomicWriteFile(files.learningCurvePng, svgToPng(svg));
+
+  // 4. Table and report.
+  const rows: TableRow[] = [{ system: `This run: ${config.controller.form} controller, trained in the ${world}`, mean: stats.mean, std: stats.std, note: `${episodes} episodes` }];
+  if (dream) rows.push({ system: `This run in its own dream (τ = ${dream.temperature})`, mean: dream.mean, std: dream.std, note: 'dream score' });
+  files.table = join(out, 'results.md');
+  await atomicWriteFile(files.table, resultsTable(config.env, rows));
+  const report: EvalReport = {
+    run: root,
+    env: ENV_KINDS[config.env].envId,
+    iteration,
+    controller: { source: best.source, trainingScore: best.score, generation: best.generation, parameters: layout.paramCount, form: layout.form, mode: config.controller.mode },
+    real,
+    dream,
+    paper: ENV_KINDS[config.env].paper,
+    files,
+    backend: choice.backend,
+  };
+  files.report = join(out, 'report.json');
+  await atomicWriteJson(files.report, report);
+  return report;
+}
+
+function summarize(xs: number[]): { mean: number; std: number; min: number; max: number } {
+  const n = xs.length;
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  return { mean, std: Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / n), min: Math.min(...xs), max: Math.max(...xs) };
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+import { worldmodelsProgram } from './program.js';
+
+worldmodelsProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    process.stderr.write(`worldmodels: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.WORLDMODELS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exit(1);
+  });

@@ -1,0 +1,3 @@
+export { worldmodelsProgram } from './program.js';
+export { trainCommand } from './train-command.js';
+export { parseSetOptions } from './parse-set.js';
