@@ -19,3 +19,5 @@ export { type Evaluator, type EvaluatorFactory, type WorkerSpec, loadEvaluator }
 export { trainController, RUN_FILES, type TrainControllerOptions, type TrainControllerResult, type GenerationRecord } from './train/train-controller.js';
 export { createEvaluator as createBenchmarkEvaluator, type BenchmarkEvaluatorOptions } from './evaluators/benchmark-evaluator.js';
 export { createEvaluator as createPointMassEvaluator, POINT_MASS_PARAMS, type PointMassOptions } from './evaluators/point-mass-evaluator.js';
+export { carRacingEvaluatorModule, carRacingPixelParamCount } from './evaluators/carracing-modules.js';
+export { pixelFeatures, PIXEL_FEATURES, PIXEL_CONTROLLER_PARAMS } from './evaluators/carracing-features.js';

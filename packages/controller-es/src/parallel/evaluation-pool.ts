@@ -57,7 +57,6 @@ export class EvaluationPool {
     }
     const typescript = isTypeScriptModule(url);
     const inherited = options.execArgv ?? process.execArgv.filter((a) => !a.startsWith('--cpu-prof') && !a.startsWith('--inspect'));
-    const tsxLoaded = inherited.some((a, i) => /tsx/.test(a) && (inherited[i - 1] === '--import' || a.startsWith('--import') || a.startsWith('--loader')));
     const execArgv = [...inherited];
     if (typescript && !execArgv.some((a) => a.startsWith('--conditions') || a === '-C')) execArgv.push('--conditions=worldmodels-source');
     this.piscina = new Piscina({
@@ -72,7 +71,8 @@ export class EvaluationPool {
         module: url,
         options: options.makeWorker.options,
         exportName: options.makeWorker.exportName ?? 'createEvaluator',
-        tsxApi: typescript && !tsxLoaded ? resolveTsxEsmApi() : null,
+        // Loader hooks of this thread (e.g. `--import tsx`) do not reach worker threads: register tsx there.
+        tsxApi: typescript ? resolveTsxEsmApi() : null,
       },
     });
     // A worker that dies between tasks must not crash this process; its tasks are retried.
