@@ -1,0 +1,16 @@
+export { GatedPixelCNN } from './gated-pixelcnn.js';
+export { MaskedPixelCNN, type MaskedPixelCNNConfig } from './masked-pixelcnn.js';
+export { DEFAULT_GATED_CONFIG, resolveGatedConfig, type GatedPixelCNNConfig } from './config.js';
+export type { PixelModel } from './pixel-model.js';
+export { MaskedConv2D, type MaskedConv2DOptions } from './layers/masked-conv2d.js';
+export { GatedLayer, type GatedLayerOptions, type ConditionTerms } from './layers/gated-layer.js';
+export { causalKernelMask, channelGroup, contiguousGroups, gatedGroups, type MaskType } from './layers/masks.js';
+export { downShift } from './layers/shifts.js';
+export { VariableStore } from './layers/variable-store.js';
+export { categoricalNll, sampleCategorical, LEVELS } from './output/categorical.js';
+export { logisticMixtureNll, mixtureParamCount, sampleLogisticMixturePixel } from './output/logistic-mixture.js';
+export { type OutputKind, type OutputSpec } from './output/output-spec.js';
+export { sample, complete, type SampleOptions, type SampleMethod } from './sampling/sample.js';
+export { CachedGatedEvaluator } from './sampling/cached-evaluator.js';
+export { NaiveEvaluator } from './sampling/naive-evaluator.js';
+export type { PixelEvaluator } from './sampling/pixel-evaluator.js';
