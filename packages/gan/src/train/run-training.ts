@@ -14,6 +14,8 @@ export interface TrainingRunOptions<Batch> {
   totalSteps: number;
   /** The batch for step `step` (0-based); deterministic in `step` so a resumed run sees the same data. */
   batchAt: (step: number) => Batch | Promise<Batch>;
+  /** Frees a batch after its step (e.g. disposes its tensors). */
+  disposeBatch?: (batch: Batch) => void;
   /** Save a checkpoint every this many steps (and at the end). */
   checkpointEvery: number;
   /** Evaluate (e.g. Fréchet distance, held-out L1) every this many steps and at the end; 0 = never. */
@@ -74,7 +76,12 @@ export async function runTraining<Batch>(o: TrainingRunOptions<Batch>): Promise<
   try {
     for (let step = resumedFrom; step < o.totalSteps; ) {
       const batch = await o.batchAt(step);
-      const stats = o.trainer.trainStep(batch);
+      let stats: StepStats;
+      try {
+        stats = o.trainer.trainStep(batch);
+      } finally {
+        o.disposeBatch?.(batch);
+      }
       step++;
       for (const [k, v] of Object.entries(stats)) if (!Number.isFinite(v)) throw new Error(`${o.label ?? 'gan'}: ${k} became ${v} at step ${step}`);
       if (step % logEvery === 0 || step === o.totalSteps) await metrics.log({ step, kind: 'train', ...stats, numTensors: tf.memory().numTensors });

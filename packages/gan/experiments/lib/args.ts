@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+
+export type Budget = 'tiny' | 'small' | 'full';
+
+export interface ExperimentArgs {
+  budget: Budget;
+  runDir: string;
+  seed: number;
+  quiet: boolean;
+}
+
+/**
+ * Command-line options shared by the experiments: `--budget tiny|small|full` (default small),
+ * `--run-dir DIR` (default runs/gan/<name>-<budget>), `--seed N`, `--quiet`.
+ */
+export function parseExperimentArgs(name: string, argv = process.argv.slice(2)): ExperimentArgs {
+  let budget: Budget = 'small';
+  let runDir: string | null = null;
+  let seed = 0;
+  let quiet = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--budget') {
+      const b = value();
+      if (b !== 'tiny' && b !== 'small' && b !== 'full') throw new Error(`--budget must be tiny, small or full, got ${b}`);
+      budget = b;
+    } else if (a === '--run-dir') runDir = value();
+    else if (a === '--seed') {
+      seed = Number(value());
+      if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
+    } else if (a === '--quiet') quiet = true;
+    else if (a === '--help' || a === '-h') {
+      console.log(`usage: ${name} [--budget tiny|small|full] [--run-dir DIR] [--seed N] [--quiet]\n` +
+        '  tiny: a smoke run of a minute or two; small: a short real run; full: the budget the README table is for.\n' +
+        '  Re-running resumes from the run directory (each stage is skipped once done).');
+      process.exit(0);
+    } else throw new Error(`unknown argument '${a}' (see --help)`);
+  }
+  return { budget, runDir: resolve(runDir ?? `runs/gan/${name}-${budget}`), seed, quiet };
+}
