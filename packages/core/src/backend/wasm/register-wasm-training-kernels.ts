@@ -15,6 +15,7 @@ import {
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input.js';
+import { depthwiseConv2dBackpropFilterWasmConfig, depthwiseConv2dBackpropInputWasmConfig } from './depthwise-conv2d-backprop.js';
 import { withExplicitSamePadding } from './explicit-same-padding.js';
 import { withExplicitTranspose } from './matmul-explicit-transpose.js';
 
@@ -48,6 +49,8 @@ const TRAINING_KERNELS: readonly TrainingKernel[] = [
   wrapping(_FusedMatMul, withExplicitTranspose),
   fixed(conv2dBackpropFilterWasmConfig), // missing: conv nets could not train
   fixed(conv2dBackpropInputWasmConfig), // present but ~10× slower than Conv2D; also conv2dTranspose
+  fixed(depthwiseConv2dBackpropFilterWasmConfig), // missing
+  fixed(depthwiseConv2dBackpropInputWasmConfig), // missing
 ];
 
 const ours = new WeakSet<KernelFunc>();
