@@ -132,7 +132,10 @@ void BiasActivate(float* y, int64_t rows, int64_t cols, const float* bias, int64
   ParallelRows(rows, cols, [&](int64_t r0, int64_t r1) {
   for (int64_t r = r0; r < r1; ++r) {
     float* row = y + r * cols;
-    if (bias && bias_len == cols) {
+    if (bias && bias_len == rows * cols && rows > 1) {  // full-shape bias (e.g. a precomputed input projection)
+      const float* br = bias + r * cols;
+      for (int64_t c = 0; c < cols; ++c) row[c] = Activate(row[c] + br[c], act, alpha);
+    } else if (bias && bias_len == cols) {
       if (act == kRelu) {
         for (int64_t c = 0; c < cols; ++c) { float v = row[c] + bias[c]; row[c] = v > 0.f ? v : 0.f; }
       } else if (act == kLinear) {

@@ -3,7 +3,7 @@ import { addNKernel, binaryKernels, compareKernels, unaryKernels } from './eleme
 import type { NativeKernelSpec } from './kernel.js';
 import { batchMatMulKernel, fusedMatMulKernel } from './matmul.js';
 import { reduceKernels, transposeKernel } from './reduce.js';
-import { concatKernel, padKernel, sliceKernel } from './slice.js';
+import { concatKernel, packKernel, padKernel, sliceKernel } from './slice.js';
 
 /** Every kernel the native backend runs itself; all other kernels are the cpu backend's. */
 export const nativeKernels: NativeKernelSpec[] = [
@@ -22,6 +22,7 @@ export const nativeKernels: NativeKernelSpec[] = [
   sliceKernel,
   padKernel,
   concatKernel,
+  packKernel,
 ];
 
 export const overriddenKernelNames: string[] = nativeKernels.map((k) => k.kernelName);

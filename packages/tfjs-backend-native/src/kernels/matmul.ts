@@ -47,7 +47,9 @@ function matMul(
     const bs = sizeOf(bias.shape);
     // Per-column bias ([n], [1, n], ...) or a scalar; anything else goes to the cpu kernel.
     const lastDim = bias.shape.length === 0 ? 1 : bias.shape[bias.shape.length - 1]!;
-    if (!(bs === 1 || (bs === n && lastDim === n))) return null;
+    // Also a bias of the output's full shape (2-D products only).
+    const full = batch === 1 && bias.shape.length === 2 && bias.shape[0] === m && bias.shape[1] === n && m > 1;
+    if (!(bs === 1 || (bs === n && lastDim === n) || full)) return null;
     biasValues = f32(backend, bias);
   }
   const outShape = [...batchShape, m, n];

@@ -65,3 +65,27 @@ export const concatKernel: NativeKernelSpec = {
     return backend.makeTensorInfo(outShape, 'float32', out);
   },
 };
+
+/** Pack (tf.stack): float32 tensors of one shape stacked along a new axis. */
+export const packKernel: NativeKernelSpec = {
+  kernelName: 'Pack',
+  impl: ({ inputs, backend, attrs }, addon) => {
+    const tensors = inputs as unknown as TensorInfo[];
+    if (tensors.length === 0 || tensors.some((t) => t.dtype !== 'float32')) return null;
+    const shape = tensors[0]!.shape;
+    if (shape.length + 1 > 8 || tensors.some((t) => !util.arraysEqual(t.shape, shape))) return null;
+    const axis = util.parseAxisParam(attrs.axis as number, [...shape, tensors.length])[0]!;
+    const outShape = [...shape.slice(0, axis), tensors.length, ...shape.slice(axis)];
+    const out = new Float32Array(sizeOf(outShape));
+    if (out.length === 0) return backend.makeTensorInfo(outShape, 'float32', out);
+    const partShape = Int32Array.from([...shape.slice(0, axis), 1, ...shape.slice(axis)]);
+    const outShape32 = Int32Array.from(outShape);
+    const zero = new Int32Array(outShape.length);
+    tensors.forEach((t, i) => {
+      const begin = new Int32Array(outShape.length);
+      begin[axis] = i;
+      addon.copyBlock(f32(backend, t), partShape, zero, out, outShape32, begin, partShape);
+    });
+    return backend.makeTensorInfo(outShape, 'float32', out);
+  },
+};
