@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const rng = new Rng(args.seed).derive('batches');
   const orderX = rng.permutation(b.train);
   const orderY = rng.permutation(b.train);
-  const pick = (src: Uint8Array, order: number[], step: number) => {
+  const pick = (src: Uint8Array, order: ArrayLike<number>, step: number) => {
     const out = new Uint8Array(b.batch * frame);
     for (let i = 0; i < b.batch; i++) {
       const k = order[(step * b.batch + i) % b.train]!;
