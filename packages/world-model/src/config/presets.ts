@@ -62,7 +62,7 @@ function tiny(env: EnvKind): RunConfigInput {
     collect: { episodes: 16, maxSteps: carracing ? 200 : 300, policy: carracing ? 'brownian' : 'held', workers: 2 },
     vae: { epochs: 2, batchSize: 32, width: 0.25, checkpointEvery: 50, learningRate: 1e-3 },
     series: { batchSize: 200 },
-    mdnrnn: { hiddenSize: 64, epochs: 30, batchSize: 16, seqLen: 32, checkpointEvery: 50 },
+    mdnrnn: { hiddenSize: 64, epochs: 10, batchSize: 16, seqLen: 32, checkpointEvery: 50 },
     controller: {
       popSize: 8,
       generations: carracing ? 4 : 10,
