@@ -18,6 +18,7 @@ import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input.js';
 import { depthwiseConv2dBackpropFilterWasmConfig, depthwiseConv2dBackpropInputWasmConfig } from './depthwise-conv2d-backprop.js';
 import { withExplicitSamePadding } from './explicit-same-padding.js';
 import { withExplicitTranspose } from './matmul-explicit-transpose.js';
+import { unsortedSegmentSumWasmConfig } from './unsorted-segment-sum.js';
 
 interface TrainingKernel {
   kernelName: string;
@@ -51,6 +52,7 @@ const TRAINING_KERNELS: readonly TrainingKernel[] = [
   fixed(conv2dBackpropInputWasmConfig), // present but ~10× slower than Conv2D; also conv2dTranspose
   fixed(depthwiseConv2dBackpropFilterWasmConfig), // missing
   fixed(depthwiseConv2dBackpropInputWasmConfig), // missing
+  fixed(unsortedSegmentSumWasmConfig), // missing: gather's gradient (embeddings)
 ];
 
 const ours = new WeakSet<KernelFunc>();

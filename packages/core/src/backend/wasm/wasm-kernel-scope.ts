@@ -52,6 +52,17 @@ export class WasmKernelScope {
     return this.adopt(wasmInternals(this.backend).makeOutput(shape, 'float32'));
   }
 
+  /** A new int32 buffer of `shape` owned by this scope, to be filled through `heapInt32View`. */
+  makeInt32(shape: number[]): TensorInfo {
+    return this.adopt(wasmInternals(this.backend).makeOutput(shape, 'int32'));
+  }
+
+  /** An Int32Array view of an int32 buffer in the wasm heap (same caveat as `heapView`). */
+  heapInt32View(t: TensorInfo): Int32Array {
+    if (t.dtype !== 'int32') throw new Error(`heapInt32View needs an int32 buffer, got ${t.dtype}`);
+    return wasmInternals(this.backend).typedArrayFromHeap(t) as Int32Array;
+  }
+
   /**
    * A Float32Array view of a float32 buffer in the wasm heap. Take views only after the last
    * allocation: growing the heap detaches earlier views.
@@ -137,7 +148,7 @@ export class WasmKernelScope {
 
 /** The two methods of tfjs-backend-wasm's BackendWasm that give direct access to its heap. */
 interface WasmHeapAccess {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  makeOutput(shape: number[], dtype: 'float32' | 'int32'): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
