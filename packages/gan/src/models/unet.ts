@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '@worldmodels/core/rng';
+import { Rng, type RngState } from '@worldmodels/core/rng';
 import { Conv2d, ConvTranspose2d, lrelu, Norm, type NormKind, type Mode } from '../nn/layers.js';
 import { ParamStore } from '../nn/params.js';
 
@@ -34,7 +34,7 @@ export class UnetGenerator {
   private readonly up: ConvTranspose2d[] = [];
   private readonly upNorm: (Norm | null)[] = [];
   private readonly upDropout: boolean[] = [];
-  private readonly dropoutRng: Rng;
+  private dropoutRng: Rng;
 
   constructor(config: Partial<UnetConfig> = {}) {
     this.config = { ...UNET_DEFAULTS, ...config };
@@ -88,6 +88,15 @@ export class UnetGenerator {
       }
       return tf.tanh(h);
     });
+  }
+
+  /** State of the stream that seeds the dropout masks (for checkpoints). */
+  get dropoutState(): RngState {
+    return this.dropoutRng.getState();
+  }
+
+  set dropoutState(state: RngState) {
+    this.dropoutRng = Rng.fromState(state);
   }
 
   dispose(): void {

@@ -6,7 +6,7 @@ import { PatchGanDiscriminator, type PatchSize } from '../models/patchgan.js';
 import { UnetGenerator } from '../models/unet.js';
 import type { GanTrainer, StepStats } from './gan-trainer.js';
 import { optimizerSlots, restoreOptimizerSlots } from './optimizer-slots.js';
-import { assertSameConfig, paramEntries, restoreParams } from './state.js';
+import { assertSameConfig, paramEntries, restoreParams, rngFromMetadata } from './state.js';
 
 export interface Pix2PixOptions {
   imageSize: number;
@@ -140,17 +140,18 @@ export class Pix2PixTrainer implements GanTrainer<PairBatch> {
   }
 
   stateMetadata(): Record<string, unknown> {
-    return { kind: 'pix2pix', config: this.options, step: this.steps };
+    return { kind: 'pix2pix', config: this.options, step: this.steps, dropoutRng: this.generator.dropoutState };
   }
 
   async restoreState(tensors: Record<string, tf.Tensor>, metadata: Record<string, unknown>, where: string): Promise<void> {
     if (metadata.kind !== 'pix2pix') throw new Error(`${where} is not a pix2pix checkpoint (kind ${JSON.stringify(metadata.kind)})`);
-    const { learningRate: _lr, ...arch } = this.options;
-    assertSameConfig(metadata.config, arch, where);
+    const { imageSize, inChannels, outChannels, generatorWidth, discriminatorWidth, patch, norm, dropout } = this.options;
+    assertSameConfig(metadata.config, { imageSize, inChannels, outChannels, generatorWidth, discriminatorWidth, patch, norm, dropout }, where);
     restoreParams('G', this.generator.params, tensors, where);
     restoreParams('D', this.discriminator.params, tensors, where);
     await restoreOptimizerSlots('G-adam', this.gOptimizer, tensors);
     await restoreOptimizerSlots('D-adam', this.dOptimizer, tensors);
+    if (metadata.dropoutRng) this.generator.dropoutState = rngFromMetadata(metadata.dropoutRng, 'dropout', where).getState();
     this.steps = Number(metadata.step);
   }
 

@@ -20,11 +20,15 @@ export function rngFromMetadata(value: unknown, what: string, where: string): Rn
   return Rng.fromState(value as RngState);
 }
 
-/** Checks that a checkpoint was written for the same configuration, naming the first difference. */
+/**
+ * Checks that a checkpoint was written for the same architecture, naming the first difference.
+ * `seed` only decides the initial weights, which the checkpoint replaces, so it is not compared.
+ */
 export function assertSameConfig(saved: unknown, current: Record<string, unknown>, where: string): void {
   if (!saved || typeof saved !== 'object') throw new Error(`${where}: metadata has no model config`);
   const s = saved as Record<string, unknown>;
   for (const [k, v] of Object.entries(current)) {
+    if (k === 'seed') continue;
     if (JSON.stringify(s[k]) !== JSON.stringify(v)) {
       throw new Error(`${where}: checkpoint was written with ${k} = ${JSON.stringify(s[k])}, this trainer has ${JSON.stringify(v)}`);
     }
