@@ -52,15 +52,15 @@ describe('CMA-ES strategy parameters', () => {
 describe('CMA-ES convergence to 1e-8 (budgets: ~1.25 × the worst of 10 pycma 4.5 runs)', () => {
   // pycma 4.5.0 and CyberAgentAILab cmaes 0.9.1, 10 seeds each, same start and target
   // (x0 = 3·1, σ0 = 2 for sphere/ellipsoid; x0 = 0, σ0 = 0.5 for Rosenbrock), evaluations to f < 1e-8:
-  //   sphere 10-D:      pycma median 1445 (max 1580);  cmaes median 1500 (max 1570)
-  //   sphere 30-D:      pycma median 4116 (max 4284);  cmaes median 4095 (max 4396)
-  //   ellipsoid 10-D:   pycma median 4275 (max 4390);  cmaes median 4390 (max 4680)
-  //   ellipsoid 30-D:   pycma median ELL30_MED (max ELL30_MAX)
-  //   rosenbrock 10-D:  pycma median ROS10_MED (max ROS10_MAX)
-  //   rosenbrock 30-D:  pycma median ROS30_MED (max ROS30_MAX)
-  // This implementation on seeds 0–9: sphere 10-D median 1510, 30-D 4172; ellipsoid 10-D 4240,
-  // 30-D 28476; Rosenbrock 10-D 5180, 30-D 36120 (one seed of ten reaches the known local minimum
-  // of Rosenbrock in each dimension, as pycma sometimes does; those seeds are not used here).
+  //   sphere 10-D:      pycma median 1445 (max 1580);    cmaes median 1500 (max 1570)
+  //   sphere 30-D:      pycma median 4116 (max 4284);    cmaes median 4095 (max 4396)
+  //   ellipsoid 10-D:   pycma median 4275 (max 4390);    cmaes median 4390 (max 4680)
+  //   ellipsoid 30-D:   pycma median 27391 (max 28084);  cmaes median 28553 (max 29386)
+  //   rosenbrock 10-D:  pycma median 4920 (max 6090, 1 of 10 ended in the local minimum); cmaes 4955 (max 5830)
+  //   rosenbrock 30-D:  ~36,000 (see the package README)
+  // This implementation on seeds 0–9 (medians): sphere 1540 / 4200, ellipsoid 4080 / 27916,
+  // Rosenbrock 5120 / 36456 (10-D: one seed of ten reaches Rosenbrock's local minimum, as with
+  // pycma; seeds 1–3 used here do not).
   const cases = [
     { name: 'sphere', f: sphere, dim: 10, x0: 3, sigma: 2, budget: 2000, seeds: [1, 2, 3] },
     { name: 'sphere', f: sphere, dim: 30, x0: 3, sigma: 2, budget: 5400, seeds: [1, 2] },
