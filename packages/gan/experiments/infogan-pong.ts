@@ -43,7 +43,7 @@ async function main(): Promise<void> {
 
   const data = await cachedArrays(join(args.runDir, 'data.npz'), () => {
     log(`collecting ${n} Pong frames`);
-    const raw = collectPong(n, args.seed);
+    const raw = collectPong(n, args.seed).frames;
     return { frames: ndarray('uint8', [n, size, size, 3], size === 64 ? raw : downscaleArea(raw, n, 64, 64, 3, 2)) };
   });
   const frames = data.frames!.data as Uint8Array;

@@ -111,11 +111,12 @@ export function collectCarRacing(o: CarRacingCollectOptions): { frames: Uint8Arr
   return { frames, labels };
 }
 
-/** Pong frames [N, 64, 64, 3] under a random policy that repeats each action a few steps. */
-export function collectPong(count: number, seed: number, every = 3): Uint8Array {
+/** Pong frames [N, 64, 64, 3] under a random policy that repeats each action a few steps, with the ball's column (info.ballX). */
+export function collectPong(count: number, seed: number, every = 3): { frames: Uint8Array; ballX: Float32Array } {
   const rng = new Rng(seed).derive('pong-frames');
   const env = new PongEnv();
   const frames = new Uint8Array(count * 64 * 64 * 3);
+  const ballX = new Float32Array(count);
   let got = 0;
   try {
     while (got < count) {
@@ -124,14 +125,17 @@ export function collectPong(count: number, seed: number, every = 3): Uint8Array 
       for (let t = 0; t < 1000 && got < count; t++) {
         if (t % 4 === 0) action = rng.int(3);
         const r = env.step(action);
-        if (t % every === 0) frames.set(r.observation, got++ * 64 * 64 * 3);
+        if (t % every === 0) {
+          ballX[got] = Number(r.info.ballX);
+          frames.set(r.observation, got++ * 64 * 64 * 3);
+        }
         if (r.terminated || r.truncated) break;
       }
     }
   } finally {
     env.close();
   }
-  return frames;
+  return { frames, ballX };
 }
 
 /** Builds arrays once and caches them as an `.npz` (atomically written) for resumed runs. */

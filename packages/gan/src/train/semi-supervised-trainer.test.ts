@@ -42,6 +42,7 @@ describe('SemiSupervisedGanTrainer (K+1 discriminator)', () => {
     const accuracy = test.labels.filter((l, i) => l === predicted[i]).length / 16;
     expect(accuracy).toBeGreaterThanOrEqual(0.9);
     expect(() => trainer.trainStep({ ...batch, labelled: { ...labelled, labels: [0, 1, 2, 0], count: 4 } })).toThrow(/label 2/);
+    expect(() => new SemiSupervisedGanTrainer({ unsupervisedWeight: -1 })).toThrow(/unsupervisedWeight/);
     trainer.dispose();
   });
 });

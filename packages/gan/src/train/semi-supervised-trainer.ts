@@ -14,12 +14,14 @@ export interface SemiSupervisedOptions {
   model: Partial<DcganConfig>;
   /** K real classes (the discriminator's K+1-th class, "generated", has logit 0). */
   numClasses: number;
+  /** Weight of the unsupervised real/fake term; 0 trains D as a plain classifier on the labels (the baseline) and skips G. */
+  unsupervisedWeight: number;
   learningRate: number;
   beta1: number;
   seed: number;
 }
 
-export const SEMI_SUPERVISED_DEFAULTS: Omit<SemiSupervisedOptions, 'model'> = { numClasses: 10, learningRate: 2e-4, beta1: 0.5, seed: 0 };
+export const SEMI_SUPERVISED_DEFAULTS: Omit<SemiSupervisedOptions, 'model'> = { numClasses: 10, unsupervisedWeight: 1, learningRate: 2e-4, beta1: 0.5, seed: 0 };
 
 /** A few labelled images and a batch of unlabelled ones (uint8 HWC). */
 export interface SemiSupervisedBatch {
@@ -46,6 +48,7 @@ export class SemiSupervisedGanTrainer implements GanTrainer<SemiSupervisedBatch>
     this.options = { ...SEMI_SUPERVISED_DEFAULTS, model: {}, ...options };
     const o = this.options;
     if (!Number.isInteger(o.numClasses) || o.numClasses < 2) throw new Error(`numClasses must be an integer ≥ 2, got ${o.numClasses}`);
+    if (!(o.unsupervisedWeight >= 0)) throw new Error(`unsupervisedWeight must be ≥ 0, got ${o.unsupervisedWeight}`);
     const model = resolveDcganConfig({ seed: o.seed, ...o.model, dOutputs: o.numClasses, codeDim: 0 });
     this.generator = new DcganGenerator(model);
     this.discriminator = new DcganDiscriminator(model);
@@ -85,12 +88,19 @@ export class SemiSupervisedGanTrainer implements GanTrainer<SemiSupervisedBatch>
           const losses = semiSupervisedDiscriminatorLoss(l, yl, u, f);
           supervised = losses.supervised.dataSync()[0]!;
           unsupervised = losses.unsupervised.dataSync()[0]!;
-          return losses.total;
+          const w = this.options.unsupervisedWeight;
+          return (w === 1 ? losses.total : tf.add(losses.supervised, tf.mul(w, losses.unsupervised))) as tf.Scalar;
         },
         true,
         this.discriminator.params.trainableVariables(),
       )!;
       fake.dispose();
+      if (this.options.unsupervisedWeight === 0) {
+        this.steps++;
+        const stats = { dLoss: dLoss.dataSync()[0]!, gLoss: 0, supervised, unsupervised };
+        dLoss.dispose();
+        return stats;
+      }
       const gLoss = this.gOptimizer.minimize(
         () => featureMatchingLoss(this.discriminator.apply(xu, true).features, this.discriminator.apply(this.generator.apply(z, true), true).features),
         true,
