@@ -42,4 +42,21 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     expect(best.params).toHaveLength(3 + (8 + 16) * 3);
     expect(best.source).toBe('mean-eval');
   });
+
+  it('runs the iterative procedure: round 2 collects with round 1\'s agent and retrains V, M and C', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wm-run-'));
+    const config = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterations: 2, controller: { curiosity: { weight: 0.01 } } } });
+    const outcomes = await trainWorldModel(dir, config, { log: quiet });
+    expect(outcomes.map((o) => o.stage)).toEqual(['collect', 'vae', 'series', 'mdnrnn', 'controller', 'collect@2', 'vae@2', 'series@2', 'mdnrnn@2', 'controller@2']);
+    const collected = JSON.parse(await readFile(join(dir, 'iter-2', 'collect', 'DONE.json'), 'utf8'));
+    expect(collected.settings.policy).toBe('previous-agent');
+    expect(collected.summary.collected).toBe(2);
+    expect(existsSync(join(dir, 'iter-2', 'controller', 'best.json'))).toBe(true);
+    // Stage settings changed → a clear error; --redo reruns from there.
+    const changed = { ...config, controller: { ...config.controller, popSize: 6 } };
+    await expect(trainWorldModel(dir, changed, { log: quiet })).rejects.toThrow(/stage controller in .* \(settings changed: popSize\)/);
+    const redone = await trainWorldModel(dir, changed, { log: quiet, redo: 'controller' });
+    expect(redone.filter((o) => o.status === 'ran').map((o) => o.stage)).toEqual(['controller', 'collect@2', 'vae@2', 'series@2', 'mdnrnn@2', 'controller@2']);
+  });
 });
+

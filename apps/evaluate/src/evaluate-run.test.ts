@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveRunConfig, trainWorldModel } from '@worldmodels/world-model';
+import { describe, expect, it } from 'vitest';
+import { evaluateRun } from './evaluate-run.js';
+import { linePlotSvg, niceTicks } from './plot/learning-curve-svg.js';
+import { svgToPng } from './plot/rasterize.js';
+
+const quiet = () => {};
+
+describe('evaluateRun', () => {
+  it('scores a trained run on fixed seeds and writes the table, plots, GIFs and report', async () => {
+    const run = await mkdtemp(join(tmpdir(), 'wm-eval-'));
+    await expect(evaluateRun(run, { log: quiet })).rejects.toThrow(/run config not found/);
+    const config = await resolveRunConfig({ env: 'takecover', preset: 'ci' });
+    await trainWorldModel(run, config, { log: quiet });
+    const report = await evaluateRun(run, { episodes: 3, log: quiet });
+    expect(report.env).toBe('TakeCover-v0');
+    expect(report.real.returns).toHaveLength(3);
+    for (const r of report.real.returns) expect(r).toBeGreaterThan(0);
+    expect(report.real.mean).toBeCloseTo(report.real.returns.reduce((a, b) => a + b, 0) / 3, 10);
+    expect(report.dream).not.toBeNull(); // trained in the dream: scored there too
+    expect(report.controller.parameters).toBe(40);
+    // Fixed seeds: the same scores again.
+    const again = await evaluateRun(run, { episodes: 3, gifs: false, log: quiet, out: join(run, 'eval-2') });
+    expect(again.real.returns).toEqual(report.real.returns);
+
+    const png = await readFile(report.files.learningCurvePng!);
+    expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    for (const gif of [report.files.reconstruction!, report.files.dream!]) expect((await readFile(gif)).subarray(0, 6).toString()).toBe('GIF89a');
+    const table = await readFile(report.files.table!, 'utf8');
+    expect(table).toContain('| World model, dream τ=1.15 | 1092 ± 556 | paper |');
+    expect(table).toContain(`**${report.real.mean.toFixed(0)} ± ${report.real.std.toFixed(0)}**`);
+    const saved = JSON.parse(await readFile(report.files.report!, 'utf8'));
+    expect(saved.real.returns).toEqual(report.real.returns);
+    expect(existsSync(join(run, 'eval', 'learning-curve.svg'))).toBe(true);
+  });
+});
+
+describe('linePlotSvg', () => {
+  it('draws every series inside nice axes and renders to PNG', () => {
+    expect(niceTicks(0, 9.3, 5)).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(niceTicks(-3, 903, 6)).toEqual([-200, 0, 200, 400, 600, 800, 1000]);
+    const svg = linePlotSvg(
+      [
+        { label: 'mean', color: '#00f', points: [{ x: 1, y: 10 }, { x: 2, y: 30 }, { x: 3, y: 20 }] },
+        { label: 'eval <mean>', color: '#f00', points: [{ x: 2, y: 25 }], markers: true },
+      ],
+      { title: 'curve', xLabel: 'generation', yLabel: 'return', references: [{ y: 40, label: 'goal', color: '#888' }] },
+    );
+    expect(svg.match(/<polyline/g)).toHaveLength(1);
+    expect(svg.match(/<circle/g)).toHaveLength(2); // the marker and its legend entry
+    expect(svg).toContain('eval &lt;mean&gt;');
+    const png = svgToPng(svg);
+    expect(png.length).toBeGreaterThan(1000);
+  });
+});
