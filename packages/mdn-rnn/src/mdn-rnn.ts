@@ -3,7 +3,7 @@ import { loadVariables, saveVariables } from '@worldmodels/core';
 import { Rng } from '@worldmodels/core/rng';
 import { inputSize, outputLayout, resolveMDNRNNConfig, type MDNRNNConfig } from './config.js';
 import { glorotUniform } from './glorot.js';
-import { lstmCellFromGates, type LSTMState } from './lstm-cell.js';
+import { lstmCellFromGates, stackSteps, type LSTMState } from './lstm-cell.js';
 import { mixtureNegLogLikelihood, splitMixture, weightedSigmoidCrossEntropy, type MixtureParams } from './mixture.js';
 import { decodeReferenceJson, encodeReferenceJson } from './reference-json.js';
 import { sampleMixture } from './sample-mixture.js';
@@ -155,48 +155,15 @@ export class MDNRNN {
 
   /**
    * Runs the LSTM over whole sequences (teacher forcing): z [B, T, Z], actions [B, T, A] →
-   * mixtures [B, T, Z, K]. The input projection of all steps is one matrix product; only h·Wh
-   * is sequential.
+   * mixtures [B, T, Z, K], heads [B, T] and the final state.
    */
   unroll(z: tf.Tensor3D, actions: tf.Tensor3D, options: { state?: LSTMState; restart?: tf.Tensor2D } = {}): MDNSequenceOutput {
-    this.checkAlive();
     const c = this.config;
-    const [B, T] = z.shape;
-    if (z.shape[2] !== c.zSize) throw new Error(`MDNRNN.unroll needs z of shape [B, T, ${c.zSize}], got [${z.shape}]`);
-    if (actions.rank !== 3 || actions.shape[0] !== B || actions.shape[1] !== T || actions.shape[2] !== c.actionSize) {
-      throw new Error(`MDNRNN.unroll needs actions of shape [${B}, ${T}, ${c.actionSize}], got [${actions.shape}]`);
-    }
-    if (options.restart && !c.restartInput) throw new Error('MDNRNN.unroll got restart flags but the model was built without restartInput');
-    if (options.restart && (options.restart.shape[0] !== B || options.restart.shape[1] !== T)) throw new Error(`MDNRNN.unroll needs restart flags of shape [${B}, ${T}], got [${options.restart.shape}]`);
-    const I = inputSize(c);
-    const H = c.hiddenSize;
     return tf.tidy(() => {
-      const parts: tf.Tensor[] = [z, actions];
-      let keepMasks: tf.Tensor2D[] | null = null;
-      if (c.restartInput) {
-        const flags = options.restart ? tf.cast(options.restart, 'float32') : tf.zeros([B, T]); // [B, T]
-        parts.push(tf.expandDims(flags, 2)); // [B, T, 1]
-        keepMasks = tf.unstack(tf.sub(1, tf.cast(tf.greater(flags, 0.5), 'float32')), 1).map((m) => tf.reshape(m, [B, 1]) as tf.Tensor2D); // T × [B, 1]
-      }
-      const x = tf.reshape(tf.concat(parts, 2), [B * T, I]) as tf.Tensor2D; // [B·T, I]
-      const kernel = this.variable('lstm/kernel') as tf.Tensor2D; // [I + H, 4H]
-      const wx = tf.slice(kernel, [0, 0], [I, 4 * H]); // [I, 4H]
-      const wh = tf.slice(kernel, [I, 0], [H, 4 * H]); // [H, 4H]
-      const xProj = tf.reshape(tf.add(tf.matMul(x, wx), this.variable('lstm/bias')), [B, T, 4 * H]); // [B, T, 4H]
-      const perStep = tf.unstack(xProj, 1) as tf.Tensor2D[]; // T × [B, 4H]
-      let state: LSTMState = options.state ?? { h: tf.zeros([B, H]), c: tf.zeros([B, H]) };
+      const [B, T] = z.shape;
       const hs: tf.Tensor2D[] = [];
-      for (let t = 0; t < T; t++) {
-        let { h, c: cell } = state;
-        if (keepMasks) {
-          h = tf.mul(h, keepMasks[t]!);
-          cell = tf.mul(cell, keepMasks[t]!);
-        }
-        const gates = tf.add(perStep[t]!, tf.matMul(h, wh)) as tf.Tensor2D; // [B, 4H]
-        state = lstmCellFromGates(gates, cell, c.forgetBias);
-        hs.push(state.h);
-      }
-      const hidden = tf.reshape(tf.stack(hs, 1), [B * T, H]) as tf.Tensor2D; // [B·T, H]
+      const state = this.scan(z, actions, options, (_t, h) => hs.push(h));
+      const hidden = tf.reshape(stackSteps(hs), [B * T, c.hiddenSize]) as tf.Tensor2D; // [B·T, H]
       const heads = this.head(hidden);
       const K = c.mixtures;
       const out: MDNSequenceOutput = {
@@ -220,6 +187,7 @@ export class MDNRNN {
     const c = this.config;
     if (c.doneHead && !batch.targetDone) throw new Error('MDNRNN.loss: the model has a done head but the batch has no targetDone');
     if (c.rewardHead && !batch.targetReward) throw new Error('MDNRNN.loss: the model has a reward head but the batch has no targetReward');
+    if (batch.targetZ.shape.join(',') !== batch.z.shape.join(',')) throw new Error(`MDNRNN.loss needs targetZ of the shape of z [${batch.z.shape}], got [${batch.targetZ.shape}]`);
     return tf.tidy(() => {
       const out = this.unroll(batch.z, batch.actions, batch.restart ? { restart: batch.restart } : {});
       const zLoss = tf.mean(mixtureNegLogLikelihood(out, batch.targetZ)) as tf.Scalar;
@@ -236,6 +204,51 @@ export class MDNRNN {
       terms.loss = loss as tf.Scalar;
       return terms;
     });
+  }
+
+  /**
+   * The recurrence shared by `unroll` and `loss`: calls `onStep(t, h_t)` for every step and
+   * returns the final state. Inputs are sliced per step (no gradient flows into them); the kernel
+   * is split once into its input and recurrent rows.
+   */
+  private scan(z: tf.Tensor3D, actions: tf.Tensor3D, options: { state?: LSTMState; restart?: tf.Tensor2D }, onStep: (t: number, h: tf.Tensor2D) => void): LSTMState {
+    this.checkAlive();
+    const c = this.config;
+    const [B, T] = z.shape;
+    if (z.rank !== 3 || z.shape[2] !== c.zSize) throw new Error(`MDNRNN needs z of shape [B, T, ${c.zSize}], got [${z.shape}]`);
+    if (actions.rank !== 3 || actions.shape[0] !== B || actions.shape[1] !== T || actions.shape[2] !== c.actionSize) {
+      throw new Error(`MDNRNN needs actions of shape [${B}, ${T}, ${c.actionSize}], got [${actions.shape}]`);
+    }
+    if (options.restart && !c.restartInput) throw new Error('MDNRNN got restart flags but the model was built without restartInput');
+    if (options.restart && (options.restart.shape[0] !== B || options.restart.shape[1] !== T)) throw new Error(`MDNRNN needs restart flags of shape [${B}, ${T}], got [${options.restart.shape}]`);
+    const I = inputSize(c);
+    const H = c.hiddenSize;
+    const parts: tf.Tensor[] = [z, actions];
+    let keep: tf.Tensor2D | null = null;
+    if (c.restartInput) {
+      const flags = options.restart ? tf.cast(options.restart, 'float32') : tf.zeros([B, T]); // [B, T]
+      parts.push(tf.expandDims(flags, 2)); // [B, T, 1]
+      keep = tf.sub(1, tf.cast(tf.greater(flags, 0.5), 'float32')) as tf.Tensor2D; // [B, T]
+    }
+    const x = tf.concat(parts, 2) as tf.Tensor3D; // [B, T, I]
+    const kernel = this.variable('lstm/kernel') as tf.Tensor2D; // [I + H, 4H]
+    const wx = tf.slice(kernel, [0, 0], [I, 4 * H]) as tf.Tensor2D; // [I, 4H]
+    const wh = tf.slice(kernel, [I, 0], [H, 4 * H]) as tf.Tensor2D; // [H, 4H]
+    const bias = this.variable('lstm/bias');
+    let state: LSTMState = options.state ?? { h: tf.zeros([B, H]), c: tf.zeros([B, H]) };
+    for (let t = 0; t < T; t++) {
+      let { h, c: cell } = state;
+      if (keep) {
+        const k = tf.slice(keep, [0, t], [B, 1]); // [B, 1]
+        h = tf.mul(h, k);
+        cell = tf.mul(cell, k);
+      }
+      const xt = tf.reshape(tf.slice(x, [0, t, 0], [B, 1, I]), [B, I]) as tf.Tensor2D; // [B, I]
+      const gates = tf.add(tf.add(tf.matMul(xt, wx), tf.matMul(h, wh)), bias) as tf.Tensor2D; // [B, 4H]
+      state = lstmCellFromGates(gates, cell, c.forgetBias);
+      onStep(t, state.h);
+    }
+    return state;
   }
 
   /** Samples z_{t+1} [B, Z] from a step's mixture at temperature τ (see {@link sampleMixture}). */

@@ -20,7 +20,10 @@ export function splitMixture(raw: tf.Tensor, zSize: number, mixtures: number): M
   return tf.tidy(() => {
     const lead = raw.shape.slice(0, -1);
     const rows = tf.reshape(raw, [...lead, zSize, 3 * mixtures]); // [..., Z, 3K]
-    const [logits, mean, logstd] = tf.split(rows, 3, -1); // each [..., Z, K]
+    const begin = rows.shape.map(() => 0);
+    const size = [...lead, zSize, mixtures];
+    const part = (p: number) => tf.slice(rows, [...begin.slice(0, -1), p * mixtures], size); // [..., Z, K]
+    const [logits, mean, logstd] = [part(0), part(1), part(2)];
     const logmix = tf.sub(logits!, tf.logSumExp(logits!, -1, true)); // [..., Z, K]
     return { logmix, mean: mean!, logstd: logstd! };
   });
