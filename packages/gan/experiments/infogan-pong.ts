@@ -17,7 +17,8 @@ import { sampleCodes } from '../src/models/infogan.js';
 import { InfoGanTrainer } from '../src/train/infogan-trainer.js';
 import { sampleNoise } from '../src/train/noise.js';
 import { runTraining } from '../src/train/run-training.js';
-import { writeSampleGrid } from '../src/samples.js';
+import { sampleGrid, writeSampleGrid } from '../src/samples.js';
+import { type Frame, writeGif } from '@worldmodels/core/image';
 import { parseExperimentArgs } from './lib/args.js';
 import { cachedArrays, collectPong, ndarray } from './lib/env-data.js';
 import { fdOfImages, featureNetworkFor, generateInBatches, realStatistics } from './lib/fd.js';
@@ -91,6 +92,21 @@ async function main(): Promise<void> {
   const grid = trainer.generate(zGrid, codes.input);
   await writeSampleGrid(join(args.runDir, 'categories.png'), grid, 10, cols, size === 32 ? 3 : 2);
   tf.dispose([z, zGrid, grid, codes.input, codes.categorical, codes.continuous!, zEval, cEval.input, cEval.categorical, cEval.continuous!]);
+
+  // The first continuous code swept from −1 to 1 (GIF), one image per category, the same noise.
+  const steps = 16;
+  const z1 = sampleNoise(new Rng(args.seed).derive('sweep'), 1, Z);
+  const zSweep = tf.tidy(() => tf.tile(z1, [10, 1])) as tf.Tensor2D;
+  const sweepFrames: Frame[] = [];
+  for (let s = 0; s < steps; s++) {
+    const v = -1 + (2 * s) / (steps - 1);
+    const c = sampleCodes(new Rng(0), 10, CODES, { categorical: Array.from({ length: 10 }, (_, i) => [i]), continuous: Array.from({ length: 10 }, () => [v, 0]) });
+    const x = trainer.generate(zSweep, c.input);
+    sweepFrames.push(sampleGrid(x, 2, 5, size === 32 ? 3 : 2));
+    tf.dispose([x, c.input, c.categorical, c.continuous!]);
+  }
+  await writeGif(join(args.runDir, 'continuous-code.gif'), [...sweepFrames, ...sweepFrames.slice(1, -1).reverse()], { fps: 8 });
+  tf.dispose([z1, zSweep]);
 
   const records = await MetricsLogger.read(join(args.runDir, 'metrics.jsonl'));
   const evals = records.filter((r) => r.kind === 'eval');
