@@ -68,9 +68,9 @@ export function mdnrnnTrain(batch = 100, steps = 100, reps = 5): CaseResult {
   const step = () => {
     tf.tidy(() => {
       const { value, grads } = opt.computeGradients(() => mdnLoss(p, x, target), vars);
-      const clipped: Record<string, tf.Tensor> = {};
+      const clipped: tf.NamedTensorMap = {};
       for (const [name, g] of Object.entries(grads)) clipped[name] = tf.clipByValue(g, -1, 1);
-      opt.applyGradients(clipped as tf.NamedTensorMap);
+      opt.applyGradients(clipped as unknown as Parameters<typeof opt.applyGradients>[0]);
       value.dataSync();
     });
   };

@@ -37,42 +37,44 @@ export async function* runBenchCases(names?: string[]): AsyncIterable<BenchLine>
   const info = nativeInfo();
   const peakAll = peakGflops(info.threads ?? 2);
 
-  // The peer runs first for each batch size it covers; its results are kept for the cases.
+  // Cases are grouped by the peer run that covers them (one run per batch size: VAE cases of
+  // that batch + the MDN-RNN); each group runs right after its peer run, so both see the same load.
+  const batchOf = (n: string) => (n.startsWith('vae') ? Number(/-b(\d+)/.exec(n)![1]) : 32);
+  const batches = [...new Set(wanted.map(batchOf))];
   const peer = new Map<string, PeerResult>();
   const peerErrors: string[] = [];
-  const batches = new Set<number>();
-  for (const n of wanted) batches.add(n.startsWith('vae') ? Number(/-b(\d+)/.exec(n)![1]) : 32);
-  for (const b of batches) {
-    const { results, error } = runPeer(b, info.threads ?? 2);
+  for (const batch of batches) {
+    const { results, error } = runPeer(batch, info.threads ?? 2);
     if (error) peerErrors.push(error);
     for (const [k, v] of results) if (!peer.has(k)) peer.set(k, v);
+    for (const name of wanted.filter((n) => batchOf(n) === batch)) yield runCase(name, peer, peerErrors, peakAll, info.threads);
   }
+}
 
-  for (const name of wanted) {
-    const loadBefore = load();
-    let r: CaseResult;
-    if (name === 'vae-train-b32') r = vaeTrain(32);
-    else if (name === 'vae-train-b100') r = vaeTrain(100);
-    else if (name === 'vae-encode-b32') r = vaeEncode(32);
-    else r = mdnrnnTrain(100, 100);
-    const p = peer.get(name);
-    const line: BenchLine = {
-      case: r.case,
-      unit: r.unit,
-      per_s: round(r.per_s),
-      peer_per_s: p ? round(p.per_s) : null,
-      ratio: p ? round(r.per_s / p.per_s, 3) : null,
-      ...Object.fromEntries(Object.entries(r).filter(([k]) => !['case', 'unit', 'per_s'].includes(k))),
-      backend: 'native',
-      threads: info.threads,
-      load: loadBefore,
-    };
-    if (name.startsWith('vae-train')) {
-      const gflops = (3 * vaeForwardFlopsPerFrame() * r.per_s) / 1e9;
-      line.peak_gflop_s = round(peakAll, 0);
-      line.peak_fraction = round(gflops / peakAll, 3);
-    }
-    if (!p && peerErrors.length > 0) line.peer_error = peerErrors[0];
-    yield line;
+function runCase(name: string, peer: Map<string, PeerResult>, peerErrors: string[], peakAll: number, threads?: number): BenchLine {
+  const loadBefore = load();
+  let r: CaseResult;
+  if (name === 'vae-train-b32') r = vaeTrain(32);
+  else if (name === 'vae-train-b100') r = vaeTrain(100);
+  else if (name === 'vae-encode-b32') r = vaeEncode(32);
+  else r = mdnrnnTrain(100, 100);
+  const p = peer.get(name);
+  const line: BenchLine = {
+    case: r.case,
+    unit: r.unit,
+    per_s: round(r.per_s),
+    peer_per_s: p ? round(p.per_s) : null,
+    ratio: p ? round(r.per_s / p.per_s, 3) : null,
+    ...Object.fromEntries(Object.entries(r).filter(([k]) => !['case', 'unit', 'per_s'].includes(k))),
+    backend: 'native',
+    threads,
+    load: loadBefore,
+  };
+  if (name.startsWith('vae-train')) {
+    const gflops = (3 * vaeForwardFlopsPerFrame() * r.per_s) / 1e9;
+    line.peak_gflop_s = round(peakAll, 0);
+    line.peak_fraction = round(gflops / peakAll, 3);
   }
+  if (!p && peerErrors.length > 0) line.peer_error = peerErrors[0];
+  return line;
 }

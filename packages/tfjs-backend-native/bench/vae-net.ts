@@ -58,7 +58,7 @@ export function encode(p: VaeParams, x: tf.Tensor4D): tf.Tensor2D {
     h = tf.fused.conv2d({ x: h, filter: p[`enc${i}.w`] as tf.Tensor4D, strides: 2, pad: 'valid', bias: p[`enc${i}.b`], activation: 'relu' });
   }
   const flat = tf.reshape(h, [x.shape[0], 1024]); // [B, 1024]
-  return tf.fused.matMul({ a: flat, b: p['enc.fc.w'] as tf.Tensor2D, bias: p['enc.fc.b'] }); // [B, 2z]
+  return tf.fused.matMul({ a: flat, b: p['enc.fc.w'] as tf.Tensor2D, bias: p['enc.fc.b'] }) as tf.Tensor2D; // [B, 2z]
 }
 
 /** z: [B, z] → [B, 64, 64, 3] in (0, 1). */
@@ -85,7 +85,7 @@ export function vaeLoss(p: VaeParams, x: tf.Tensor4D, z = 32, seed?: number): tf
   const mu = tf.slice(h, [0, 0], [b, z]); // [B, z]
   const lv = tf.slice(h, [0, z], [b, z]); // [B, z]
   const eps = tf.randomNormal([b, z], 0, 1, 'float32', seed);
-  const zz = tf.add(mu, tf.mul(tf.exp(tf.mul(lv, 0.5)), eps)); // [B, z]
+  const zz = tf.add(mu, tf.mul(tf.exp(tf.mul(lv, 0.5)), eps)) as tf.Tensor2D; // [B, z]
   const y = decode(p, zz); // [B, 64, 64, 3]
   const rec = tf.mean(tf.sum(tf.squaredDifference(y, x), [1, 2, 3])); // []
   const klPer = tf.mul(tf.sum(tf.sub(tf.sub(tf.add(tf.exp(lv), tf.square(mu)), 1), lv), 1), 0.5); // [B]

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -41,7 +42,8 @@ class WorkPool {
     if (n <= 0) return;
     grain = std::max<int64_t>(grain, 1);
     const int64_t chunks = (n + grain - 1) / grain;
-    if (chunks == 1 || workers_.empty()) {
+    if (chunks == 1 || workers_.empty() || serial_runs_left_ > 0) {
+      if (serial_runs_left_ > 0) --serial_runs_left_;
       fn(0, n);
       return;
     }
@@ -59,8 +61,17 @@ class WorkPool {
       claim_.store(static_cast<uint64_t>(generation_) << 32, std::memory_order_release);
     }
     cv_.notify_all();
+    const auto t0 = std::chrono::steady_clock::now();
     Work(generation_);
+    const auto t1 = std::chrono::steady_clock::now();
     while (done_.load(std::memory_order_acquire) < chunks) std::this_thread::yield();
+    const auto t2 = std::chrono::steady_clock::now();
+    // A worker that claimed a chunk and was then descheduled (other processes on the cores)
+    // kept the caller waiting longer than its own share of the work took: run serially for a
+    // while, then try again.
+    if (t2 - t1 > std::max<std::chrono::steady_clock::duration>(t1 - t0, std::chrono::microseconds(200))) {
+      serial_runs_left_ = kSerialRunsAfterStall;
+    }
   }
 
   ~WorkPool() { Stop(); }
@@ -112,6 +123,8 @@ class WorkPool {
     }
   }
 
+  static constexpr int kSerialRunsAfterStall = 200;
+  int serial_runs_left_ = 0;
   std::vector<std::thread> workers_;
   std::mutex mutex_, run_mutex_;
   std::condition_variable cv_;

@@ -58,6 +58,23 @@ describe.skipIf(!NATIVE)('native BatchMatMul / _FusedMatMul vs cpu', () => {
     }
   });
 
+  it('matches fused matMul with a bias of the output shape (an LSTM input projection), forward and gradients', () => {
+    for (let trial = 0; trial < 4; trial++) {
+      const m = rng.integer(2, 30);
+      const n = rng.integer(1, 30);
+      const k = rng.integer(1, 30);
+      expectSame(
+        `fused matMul full bias ${m}x${k}x${n}`,
+        [
+          { values: randomValues(rng, [m, k]), shape: [m, k] },
+          { values: randomValues(rng, [k, n]), shape: [k, n] },
+          { values: randomValues(rng, [m, n]), shape: [m, n] },
+        ],
+        withGradients((a, b, bias) => tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias, activation: trial % 2 ? 'relu' : 'linear' }), trial),
+      );
+    }
+  });
+
   it('agrees with a large product to 1e-4 and leaks no tensors', () => {
     expectSame(
       'matMul 300x500x200',

@@ -8,7 +8,10 @@ export const sliceKernel: NativeKernelSpec = {
   impl: ({ inputs, backend, attrs }, addon) => {
     const x = inputs.x as TensorInfo;
     if (x.dtype !== 'float32' || x.shape.length === 0 || x.shape.length > 8) return null;
-    const [begin, size] = slice_util.parseSliceParams(x, attrs.begin as number | number[], attrs.size as number | number[]);
+    const [begin, size] = slice_util.parseSliceParams(x, attrs.begin as number | number[], attrs.size as number | number[]) as [
+      number[],
+      number[],
+    ];
     slice_util.assertParamsValid(x, begin, size);
     const out = new Float32Array(sizeOf(size));
     if (out.length > 0) {
