@@ -101,22 +101,47 @@ export class CMAES extends EvolutionStrategyBase {
 
   protected sample(): Float64Array[] {
     const n = this.dim;
+    const lambda = this.popSize;
     if (this.gen - this.eigenGeneration >= this.eigenEvery) this.decompose();
     this.zs = [];
     this.ys = [];
-    const dz = new Float64Array(n);
-    const out: Float64Array[] = [];
-    for (let k = 0; k < this.popSize; k++) {
+    for (let k = 0; k < lambda; k++) {
       const z = new Float64Array(n);
       for (let i = 0; i < n; i++) z[i] = this.rng.normal(); // eq. (38): z_k ~ N(0, I)
-      for (let i = 0; i < n; i++) dz[i] = this.D[i]! * z[i]!;
-      const y = new Float64Array(n);
-      // eq. (39): y_k = B D z_k = Σ_j (D_j z_j) b_j
-      for (let j = 0; j < n; j++) axpy(dz[j]!, this.Bt, j * n, y, n);
+      this.zs.push(z);
+      this.ys.push(new Float64Array(n));
+    }
+    // eq. (39): y_k = B D z_k = Σ_j (D_j z_kj) b_j, four candidates per pass over B.
+    const Bt = this.Bt;
+    const D = this.D;
+    for (let k0 = 0; k0 < lambda; k0 += 4) {
+      if (k0 + 4 > lambda) {
+        for (let k = k0; k < lambda; k++) for (let j = 0; j < n; j++) axpy(D[j]! * this.zs[k]![j]!, Bt, j * n, this.ys[k]!, n);
+        break;
+      }
+      const [z0, z1, z2, z3] = [this.zs[k0]!, this.zs[k0 + 1]!, this.zs[k0 + 2]!, this.zs[k0 + 3]!];
+      const [y0, y1, y2, y3] = [this.ys[k0]!, this.ys[k0 + 1]!, this.ys[k0 + 2]!, this.ys[k0 + 3]!];
+      for (let j = 0; j < n; j++) {
+        const d = D[j]!;
+        const a0 = d * z0[j]!;
+        const a1 = d * z1[j]!;
+        const a2 = d * z2[j]!;
+        const a3 = d * z3[j]!;
+        const off = j * n;
+        for (let i = 0; i < n; i++) {
+          const b = Bt[off + i]!;
+          y0[i] = y0[i]! + a0 * b;
+          y1[i] = y1[i]! + a1 * b;
+          y2[i] = y2[i]! + a2 * b;
+          y3[i] = y3[i]! + a3 * b;
+        }
+      }
+    }
+    const out: Float64Array[] = [];
+    for (let k = 0; k < lambda; k++) {
+      const y = this.ys[k]!;
       const x = new Float64Array(n);
       for (let i = 0; i < n; i++) x[i] = this.m[i]! + this.step * y[i]!; // eq. (40)
-      this.zs.push(z);
-      this.ys.push(y);
       out.push(x);
     }
     return out;
@@ -167,19 +192,15 @@ export class CMAES extends EvolutionStrategyBase {
       const a = c1 * this.pc[i]!;
       for (let j = i; j < n; j++) C[row + j] = decay * C[row + j]! + a * this.pc[j]!;
     }
+    const terms: { coeff: number; y: Float64Array }[] = [];
     for (let r = 0; r < this.popSize; r++) {
       let w = weights[r]!;
       if (w === 0) continue;
       const k = order[r]!;
       if (w < 0) w *= n / dot(this.zs[k]!, this.zs[k]!, n);
-      const y = this.ys[k]!;
-      const coeff = cmu * w;
-      for (let i = 0; i < n; i++) {
-        const a = coeff * y[i]!;
-        const row = i * n;
-        for (let j = i; j < n; j++) C[row + j] = C[row + j]! + a * y[j]!;
-      }
+      terms.push({ coeff: cmu * w, y: this.ys[k]! });
     }
+    rankMuUpdate(C, n, terms);
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) C[j * n + i] = C[i * n + j]!;
 
     // eq. (44): σ ← σ exp((c_σ/d_σ)(‖p_σ‖ / E‖N(0, I)‖ − 1))
@@ -272,6 +293,41 @@ function diagonal(a: Float64Array, n: number): Float64Array {
   const d = new Float64Array(n);
   for (let i = 0; i < n; i++) d[i] = a[i * n + i]!;
   return d;
+}
+
+/**
+ * C[i, j] += Σ_t coeff_t y_t[i] y_t[j] on the upper triangle (j ≥ i), terms added in order, four
+ * per pass over C so the matrix streams through memory λ/4 times instead of λ times.
+ */
+function rankMuUpdate(C: Float64Array, n: number, terms: { coeff: number; y: Float64Array }[]): void {
+  let t0 = 0;
+  for (; t0 + 4 <= terms.length; t0 += 4) {
+    const [p0, p1, p2, p3] = [terms[t0]!, terms[t0 + 1]!, terms[t0 + 2]!, terms[t0 + 3]!];
+    const [y0, y1, y2, y3] = [p0.y, p1.y, p2.y, p3.y];
+    for (let i = 0; i < n; i++) {
+      const a0 = p0.coeff * y0[i]!;
+      const a1 = p1.coeff * y1[i]!;
+      const a2 = p2.coeff * y2[i]!;
+      const a3 = p3.coeff * y3[i]!;
+      const row = i * n;
+      for (let j = i; j < n; j++) {
+        let c = C[row + j]!;
+        c += a0 * y0[j]!;
+        c += a1 * y1[j]!;
+        c += a2 * y2[j]!;
+        c += a3 * y3[j]!;
+        C[row + j] = c;
+      }
+    }
+  }
+  for (; t0 < terms.length; t0++) {
+    const { coeff, y } = terms[t0]!;
+    for (let i = 0; i < n; i++) {
+      const a = coeff * y[i]!;
+      const row = i * n;
+      for (let j = i; j < n; j++) C[row + j] = C[row + j]! + a * y[j]!;
+    }
+  }
 }
 
 /** out[0..n) += alpha · x[offset..offset+n) */

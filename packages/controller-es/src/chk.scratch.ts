@@ -1,0 +1,11 @@
+import { CMAES } from './es/cmaes.js';
+import { rosenbrock } from './benchmarks/functions.js';
+const n = 50;
+const es = new CMAES({ dim: n, sigma: 0.3, seed: 5, popSize: 13 });
+const t = performance.now();
+for (let g = 0; g < 200; g++) es.tell(es.ask().map((x) => -rosenbrock(x)));
+console.log(JSON.stringify([es.sigma, ...es.mean.slice(0, 3), es.covariance[7]]));
+const big = new CMAES({ dim: 867, sigma: 0.1, seed: 1, popSize: 64, eigenInterval: 1e9 });
+const t2 = performance.now();
+for (let g = 0; g < 3; g++) big.tell(big.ask().map((x) => -x[0]! * x[0]!));
+console.log('867 no-eigen ms/gen', ((performance.now() - t2) / 3).toFixed(0), JSON.stringify([big.sigma, big.mean[0], big.covariance[5]]));
