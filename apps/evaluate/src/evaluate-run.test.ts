@@ -14,7 +14,7 @@ describe('evaluateRun', () => {
   it('scores a trained run on fixed seeds and writes the table, plots, GIFs and report', async () => {
     const run = await mkdtemp(join(tmpdir(), 'wm-eval-'));
     await expect(evaluateRun(run, { log: quiet })).rejects.toThrow(/run config not found/);
-    const config = await resolveRunConfig({ env: 'takecover', preset: 'ci' });
+    const config = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { controller: { dream: { temperatures: [0.5, 1.3] } } } });
     await trainWorldModel(run, config, { log: quiet });
     const report = await evaluateRun(run, { episodes: 3, log: quiet });
     expect(report.env).toBe('TakeCover-v0');
@@ -23,6 +23,8 @@ describe('evaluateRun', () => {
     expect(report.real.mean).toBeCloseTo(report.real.returns.reduce((a, b) => a + b, 0) / 3, 10);
     expect(report.dream).not.toBeNull(); // trained in the dream: scored there too
     expect(report.controller.parameters).toBe(40);
+    expect(report.temperatures.map((t) => t.temperature)).toEqual([0.5, 1.3]);
+    for (const t of report.temperatures) expect(t.real.returns).toHaveLength(3);
     // Fixed seeds: the same scores again.
     const again = await evaluateRun(run, { episodes: 3, gifs: false, log: quiet, out: join(run, 'eval-2') });
     expect(again.real.returns).toEqual(report.real.returns);
@@ -33,6 +35,8 @@ describe('evaluateRun', () => {
     const table = await readFile(report.files.table!, 'utf8');
     expect(table).toContain('| World model, dream τ=1.15 | 1092 ± 556 | paper |');
     expect(table).toContain(`**${report.real.mean.toFixed(0)} ± ${report.real.std.toFixed(0)}**`);
+    expect(table).toContain('| τ | dream score (this run) | real score (this run) | paper: dream / real |');
+    expect(table).toMatch(/\| 1\.3 \| \d+ ± \d+ \| \d+ ± \d+ \| 732 ± 269 \/ 753 ± 139 \|/);
     const saved = JSON.parse(await readFile(report.files.report!, 'utf8'));
     expect(saved.real.returns).toEqual(report.real.returns);
     expect(existsSync(join(run, 'eval', 'learning-curve.svg'))).toBe(true);

@@ -6,12 +6,12 @@ import { MetricsLogger } from '@worldmodels/core/progress';
 import { Rng } from '@worldmodels/core/rng';
 import {
   CONTROLLER_FILE, ControllerLayout, ENV_KINDS, INITIAL_Z_FILE, layoutOptionsFor, loadMemory, loadVision, makeDreamEnv, packageModulePath,
-  readRunConfig, stageDir, type ControllerResult, type RunConfig,
+  readRunConfig, stageDir, temperatureSuffix, type ControllerResult, type RunConfig,
 } from '@worldmodels/world-model';
 import { writeDreamGif, writeReconstructionGif } from './gifs.js';
 import { linePlotSvg, type Series } from './plot/learning-curve-svg.js';
 import { svgToPng } from './plot/rasterize.js';
-import { resultsTable, type TableRow } from './results-table.js';
+import { resultsTable, temperatureTable, type TableRow } from './results-table.js';
 
 export interface EvaluateRunOptions {
   /** Real-env episodes on fixed seeds (default: the run config's eval.episodes, paper 100). */
@@ -40,6 +40,8 @@ export interface EvalReport {
   controller: { source: string; trainingScore: number; generation: number; parameters: number; form: string; mode: string };
   real: { episodes: number; seed: number; maxSteps: number | null; mean: number; std: number; min: number; max: number; returns: number[]; seconds: number };
   dream: { temperature: number; episodes: number; mean: number; std: number } | null;
+  /** The temperature table: controllers trained in the dream at each τ, scored there and in the real env. */
+  temperatures: { temperature: number; generation: number; dream: Stats; real: Stats & { returns: number[] } }[];
   paper: { system: string; mean: number; std: number }[];
   files: Record<string, string>;
   backend: string;
@@ -88,10 +90,21 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
     },
     workers,
   });
+  const scoreReal = async (params: readonly number[]) => {
+    const r = await evaluatePopulation({ candidates: [Float64Array.from(params)], episodes, seed, generation: 0, pool, progress: 'eval episodes' });
+    return r.returns[0]!;
+  };
   let returns: number[];
+  const sweep: { temperature: number; params: number[]; generation: number; real: number[] }[] = [];
   try {
-    const r = await evaluatePopulation({ candidates: [Float64Array.from(best.params)], episodes, seed, generation: 0, pool, progress: 'eval episodes' });
-    returns = r.returns[0]!;
+    returns = await scoreReal(best.params);
+    for (const t of config.controller.dream.temperatures) {
+      const file = join(root, stageDir('controller', iteration) + temperatureSuffix(t), CONTROLLER_FILE);
+      if (!existsSync(file)) throw new Error(`run ${root}: the controller for τ = ${t} is missing (${file}); finish training first`);
+      const c = (await readJsonFile(file, 'controller file')) as ControllerResult;
+      log(`eval: controller trained in the dream at τ = ${t}`);
+      sweep.push({ temperature: t, params: c.params, generation: c.generation, real: await scoreReal(c.params) });
+    }
   } finally {
     await pool.close();
   }
@@ -103,6 +116,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   const vae = await loadVision(dirs.vae);
   const mdnrnn = await loadMemory(dirs.mdnrnn);
   let dream: EvalReport['dream'] = null;
+  const temperatures: EvalReport['temperatures'] = [];
   try {
     const dreamEnv = await makeDreamEnv(config, mdnrnn, join(dirs.series, INITIAL_Z_FILE));
     const canDream = config.env !== 'carracing' || mdnrnn.config.rewardHead;
@@ -110,6 +124,11 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
       const r = dreamEnv.rollout(layout, [best.params], episodes, new Rng(seed).derive('dream'));
       dream = { temperature: config.controller.dream.temperature, episodes, ...summarize(Array.from(r.returns)) };
       log(`eval: dream (τ = ${dream.temperature}) ${dream.mean.toFixed(1)} ± ${dream.std.toFixed(1)}`);
+    }
+    for (const s of sweep) {
+      const atT = await makeDreamEnv(config, mdnrnn, join(dirs.series, INITIAL_Z_FILE), s.temperature);
+      const r = atT.rollout(layout, [s.params], episodes, new Rng(seed).derive('dream'));
+      temperatures.push({ temperature: s.temperature, generation: s.generation, dream: summarize(Array.from(r.returns)), real: { ...summarize(s.real), returns: s.real } });
     }
     if (options.gifs !== false) {
       files.reconstruction = join(out, 'real-vs-reconstruction.gif');
@@ -148,7 +167,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   const rows: TableRow[] = [{ system: `This run: ${config.controller.form} controller, trained in the ${world}`, mean: stats.mean, std: stats.std, note: `${episodes} episodes` }];
   if (dream) rows.push({ system: `This run in its own dream (τ = ${dream.temperature})`, mean: dream.mean, std: dream.std, note: 'dream score' });
   files.table = join(out, 'results.md');
-  await atomicWriteFile(files.table, resultsTable(config.env, rows));
+  await atomicWriteFile(files.table, resultsTable(config.env, rows) + (temperatures.length ? `\n${temperatureTable(temperatures)}` : ''));
   const report: EvalReport = {
     run: root,
     env: ENV_KINDS[config.env].envId,
@@ -156,6 +175,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
     controller: { source: best.source, trainingScore: best.score, generation: best.generation, parameters: layout.paramCount, form: layout.form, mode: config.controller.mode },
     real,
     dream,
+    temperatures,
     paper: ENV_KINDS[config.env].paper,
     files,
     backend: choice.backend,
@@ -165,7 +185,14 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   return report;
 }
 
-function summarize(xs: number[]): { mean: number; std: number; min: number; max: number } {
+interface Stats {
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+}
+
+function summarize(xs: number[]): Stats {
   const n = xs.length;
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   return { mean, std: Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / n), min: Math.min(...xs), max: Math.max(...xs) };

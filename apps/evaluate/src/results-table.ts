@@ -14,3 +14,13 @@ export function resultsTable(kind: EnvKind, ours: TableRow[]): string {
   for (const r of ours) rows.push(`| **${r.system}** | **${r.mean.toFixed(0)} ± ${r.std.toFixed(0)}** | ${r.note ?? 'this run'} |`);
   return `${rows.join('\n')}\n`;
 }
+
+/** The paper's TakeCover temperature table, reproduced: τ, dream score and real score per controller. */
+export function temperatureTable(rows: { temperature: number; dream: { mean: number; std: number }; real: { mean: number; std: number } }[]): string {
+  const paper = new Map([[0.1, '2086 ± 140 / 193 ± 58'], [0.5, '2060 ± 277 / 196 ± 50'], [1, '1145 ± 690 / 868 ± 511'], [1.15, '918 ± 546 / 1092 ± 556'], [1.3, '732 ± 269 / 753 ± 139']]);
+  const lines = ['| τ | dream score (this run) | real score (this run) | paper: dream / real |', '|---|---|---|---|'];
+  for (const r of rows) {
+    lines.push(`| ${r.temperature} | ${r.dream.mean.toFixed(0)} ± ${r.dream.std.toFixed(0)} | ${r.real.mean.toFixed(0)} ± ${r.real.std.toFixed(0)} | ${paper.get(r.temperature) ?? '—'} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -48,7 +48,7 @@ function paper(env: EnvKind): RunConfig {
       evalEvery: 25,
       evalEpisodes: 1024,
       workers: 2,
-      dream: { temperature: carracing ? 1.0 : 1.15, maxSteps: carracing ? 1000 : 2100 },
+      dream: { temperature: carracing ? 1.0 : 1.15, maxSteps: carracing ? 1000 : 2100, temperatures: [] },
       curiosity: { weight: 0 },
     },
     eval: { episodes: 100, seed: 1_000_000, gifFrames: 200 },

@@ -14,7 +14,7 @@ describe('resolveRunConfig', () => {
     expect(new ControllerLayout(layoutOptionsFor(car)).paramCount).toBe(867);
     const doom = await resolveRunConfig({ env: 'takecover', preset: 'paper' });
     expect(new ControllerLayout(layoutOptionsFor(doom)).paramCount).toBe(1088);
-    expect(doom.controller.dream).toEqual({ temperature: 1.15, maxSteps: 2100 });
+    expect(doom.controller.dream).toEqual({ temperature: 1.15, maxSteps: 2100, temperatures: [] });
     expect(doom.mdnrnn).toMatchObject({ hiddenSize: 512, doneHead: true });
   });
 
@@ -24,7 +24,7 @@ describe('resolveRunConfig', () => {
     await writeFile(file, JSON.stringify({ controller: { popSize: 12, dream: { temperature: 0.5 } }, vae: { zSize: 16 } }));
     const c = await resolveRunConfig({ env: 'takecover', preset: 'tiny', file, overrides: { controller: { popSize: 10 } } });
     expect(c.controller.popSize).toBe(10);
-    expect(c.controller.dream).toEqual({ temperature: 0.5, maxSteps: 300 });
+    expect(c.controller.dream).toEqual({ temperature: 0.5, maxSteps: 300, temperatures: [] });
     expect(c.vae.zSize).toBe(16);
     expect(c.vae.width).toBe(0.25);
   });

@@ -21,16 +21,18 @@ import { stageSeed } from './stage-seed.js';
  * as the paper; CarRacing with M's reward head). The search mean is scored every `evalEvery`
  * generations on fixed seeds (in the same world it trains in) and the best is kept in best.json.
  */
-export function controllerStage(config: RunConfig, iteration: number): Stage {
+export function controllerStage(config: RunConfig, iteration: number, sweepTemperature?: number): Stage {
   const vae = stageName('vae', iteration);
   const series = stageName('series', iteration);
   const mdnrnn = stageName('mdnrnn', iteration);
-  const c = config.controller;
+  // A temperature-sweep stage trains its own controller in the dream at τ (the paper's TakeCover table).
+  const c = sweepTemperature === undefined ? config.controller : { ...config.controller, mode: 'dream' as const, dream: { ...config.controller.dream, temperature: sweepTemperature } };
+  const suffix = sweepTemperature === undefined ? '' : temperatureSuffix(sweepTemperature);
   return {
-    name: stageName('controller', iteration),
-    dir: stageDir('controller', iteration),
+    name: stageName('controller', iteration) + suffix,
+    dir: stageDir('controller', iteration) + suffix,
     inputs: [vae, series, mdnrnn],
-    settings: { seed: config.seed, ...c, workers: undefined, ...(c.mode === 'real' ? { dream: undefined } : { maxSteps: undefined }) },
+    settings: { seed: config.seed, ...c, workers: undefined, ...(c.mode === 'real' ? { dream: undefined } : { maxSteps: undefined }), temperatures: undefined },
     async run(ctx) {
       const seed = stageSeed(config.seed, 'controller', iteration);
       const layout = new ControllerLayout(layoutOptionsFor(config));
@@ -40,7 +42,7 @@ export function controllerStage(config: RunConfig, iteration: number): Stage {
       if (c.mode === 'dream') {
         const m = await loadMemory(ctx.inputs[mdnrnn]!);
         try {
-          const dream = await makeDreamEnv(config, m, join(ctx.inputs[series]!, INITIAL_Z_FILE));
+          const dream = await makeDreamEnv(config, m, join(ctx.inputs[series]!, INITIAL_Z_FILE), c.dream.temperature);
           const evalRng = () => new Rng(seed).derive('dream', 'evaluation');
           result = await searchController({
             es,
@@ -48,7 +50,7 @@ export function controllerStage(config: RunConfig, iteration: number): Stage {
             generations: c.generations,
             evalEvery: c.evalEvery,
             metrics: ctx.metrics,
-            label: 'controller (dream)',
+            label: `controller (dream, τ = ${c.dream.temperature})`,
             evaluate: async (candidates, g) => {
               const r = dream.fitness(layout, candidates, c.episodesPerMember, dreamGenerationRng(seed, g));
               return { fitness: r.fitness, steps: r.steps };
@@ -102,4 +104,9 @@ function summarize(returns: number[]): { mean: number; std: number; episodes: nu
   const n = returns.length;
   const mean = returns.reduce((a, b) => a + b, 0) / n;
   return { mean, std: Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / n), episodes: n };
+}
+
+/** Directory/stage suffix of a temperature-sweep controller: '-tau-1.15'. */
+export function temperatureSuffix(temperature: number): string {
+  return `-tau-${temperature}`;
 }
