@@ -99,7 +99,11 @@ export function cmaParameters(n: number, options: CMAParameterOptions = {}): CMA
   return { lambda, mu, weights, mueff, cm, cs, damps, cc, c1, cmu, chiN };
 }
 
-/** The tutorial's lazy-update gap: decompose C every max(1, ⌊1/(10 n (c1 + cμ))⌋) generations. */
+/**
+ * The lazy-update gap in generations, 1/(10 n (c1 + cμ)) (tutorial, B.2: C is decomposed often
+ * enough for O(n²) work per generation); as in pycma the gap is real-valued, so C is decomposed
+ * again once at least this many generations have passed since the last decomposition.
+ */
 export function eigenInterval(n: number, c1: number, cmu: number): number {
-  return Math.max(1, Math.floor(1 / (10 * n * (c1 + cmu))));
+  return Math.max(1, 1 / (10 * n * (c1 + cmu)));
 }

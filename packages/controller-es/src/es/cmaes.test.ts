@@ -139,6 +139,22 @@ describe('CMA-ES state', () => {
     expect(() => CMAES.fromJSON({ type: 'OpenES', version: 1 })).toThrow(/got state of type 'OpenES'/);
   });
 
+  it('decomposes C lazily: only once eigenInterval generations have passed', () => {
+    const es = new CMAES({ dim: 6, sigma: 1, seed: 3, eigenInterval: 2.5 });
+    const changed: number[] = [];
+    let last = es.axisLengths;
+    for (let g = 0; g < 9; g++) {
+      es.ask(); // the decomposition, when due, happens before sampling
+      if (es.axisLengths.some((d, i) => d !== last[i])) changed.push(es.generation);
+      last = es.axisLengths;
+      es.tell(es.ask().map((x) => -ellipsoid(x)));
+    }
+    expect(changed).toEqual([3, 6]);
+    // The tutorial's gap for the paper's controller: about every 2.6 generations.
+    const p = cmaParameters(867, { lambda: 64 });
+    expect(new CMAES({ dim: 867, sigma: 0.1, popSize: 64 }).eigenEvery).toBeCloseTo(1 / (10 * 867 * (p.c1 + p.cmu)), 12);
+  });
+
   it('learns the ellipsoid: the axis lengths of C approach the inverse square roots of its curvatures', () => {
     const n = 6;
     const es = new CMAES({ dim: n, sigma: 1, mean: new Array(n).fill(1), seed: 4 });
