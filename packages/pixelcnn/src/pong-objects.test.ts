@@ -1,0 +1,36 @@
+import { make } from '@worldmodels/envs';
+import { Rng } from '@worldmodels/core/rng';
+import { describe, expect, it } from 'vitest';
+import { ballVisible, detectPongObjects, scorePositions, type GroundTruth } from '../experiments/pong-objects.js';
+
+describe('Pong object detector (experiment support)', () => {
+  it('finds the ball and both paddles in real Pong-v0 frames at their true positions', () => {
+    const env = make('Pong-v0');
+    const rng = new Rng(3);
+    env.reset({ seed: 4 });
+    const frames: Uint8Array[] = [];
+    const truth: GroundTruth[] = [];
+    for (let t = 0; t < 200; t++) {
+      const s = env.step(rng.int(3));
+      const info = s.info as unknown as GroundTruth & { ballInPlay: boolean };
+      if (!ballVisible(info)) continue;
+      frames.push(s.observation as Uint8Array);
+      truth.push(info);
+      if (s.terminated || s.truncated) break;
+    }
+    expect(truth.length).toBeGreaterThan(50);
+    const all = new Uint8Array(frames.length * 64 * 64 * 3);
+    frames.forEach((f, i) => all.set(f, i * 64 * 64 * 3));
+    const scores = scorePositions(all, truth);
+    expect(scores.ballWithinRadius).toBe(1);
+    expect(scores.opponentPaddleFound).toBe(1);
+    expect(scores.agentPaddleFound).toBe(1);
+    expect(scores.opponentPaddleError!).toBeLessThan(1);
+    expect(scores.agentPaddleError!).toBeLessThan(1);
+    // An empty court (every pixel the background colour) has no objects.
+    const blank = new Uint8Array(64 * 64 * 3);
+    for (let i = 0; i < blank.length; i += 3) blank.set([144, 72, 17], i);
+    expect(detectPongObjects(blank)).toEqual({ ball: null, opponentY: null, agentY: null });
+    expect(scorePositions(blank, [truth[0]!]).ballWithinRadius).toBe(0);
+  });
+});
