@@ -15,6 +15,7 @@ import {
 import '@tensorflow/tfjs-backend-wasm';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input.js';
+import { einsumWasmConfig } from './einsum.js';
 import { depthwiseConv2dBackpropFilterWasmConfig, depthwiseConv2dBackpropInputWasmConfig } from './depthwise-conv2d-backprop.js';
 import { withExplicitSamePadding } from './explicit-same-padding.js';
 import { withExplicitTranspose } from './matmul-explicit-transpose.js';
@@ -53,6 +54,7 @@ const TRAINING_KERNELS: readonly TrainingKernel[] = [
   fixed(depthwiseConv2dBackpropFilterWasmConfig), // missing
   fixed(depthwiseConv2dBackpropInputWasmConfig), // missing
   fixed(unsortedSegmentSumWasmConfig), // missing: gather's gradient (embeddings)
+  fixed(einsumWasmConfig), // missing
 ];
 
 const ours = new WeakSet<KernelFunc>();
