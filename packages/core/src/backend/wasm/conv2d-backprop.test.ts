@@ -130,17 +130,17 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput', () => {
     ];
     for (const [size, small, k, ci, co] of layers) {
       for (const strategy of ['subpixel', 'matmul', 'auto'] as const) {
-      const c: ConvCase = { batch: 2, height: size, width: size, inChannels: ci, outChannels: co, filterHeight: k, filterWidth: k, strides: [2, 2], pad: 'valid' };
-      expect(outShape(c)).toEqual([2, small, small, co]);
-      const z = randomInput(rng, [2, small, small, co]);
-      const w = randomInput(rng, [k, k, ci, co]);
-      const r = randomInput(rng, [2, size, size, ci]);
-      const previous = setConvInputGradientStrategy(strategy);
-      try {
-        await expectSameOnBothBackends([z, w, r], conv2dTransposeAndGrads(c), `${describeCase(c)} (${strategy})`);
-      } finally {
-        setConvInputGradientStrategy(previous);
-      }
+        const c: ConvCase = { batch: 2, height: size, width: size, inChannels: ci, outChannels: co, filterHeight: k, filterWidth: k, strides: [2, 2], pad: 'valid' };
+        expect(outShape(c)).toEqual([2, small, small, co]);
+        const z = randomInput(rng, [2, small, small, co]);
+        const w = randomInput(rng, [k, k, ci, co]);
+        const r = randomInput(rng, [2, size, size, ci]);
+        const previous = setConvInputGradientStrategy(strategy);
+        try {
+          await expectSameOnBothBackends([z, w, r], conv2dTransposeAndGrads(c), `${describeCase(c)} (${strategy})`);
+        } finally {
+          setConvInputGradientStrategy(previous);
+        }
       }
     }
   });
