@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /** LSTM state: hidden output h and cell c, each [B, H]. */
-export interface LSTMState {
+export type LSTMState = {
   h: tf.Tensor2D;
   c: tf.Tensor2D;
-}
+};
 
 /**
  * The cell update with a hand-written gradient, returning [h' | c'] as one [B, 2H] tensor. One
@@ -12,7 +12,8 @@ export interface LSTMState {
  * that automatic differentiation would record for every time step.
  */
 function makeFusedCell(forgetBias: number) {
-  return tf.customGrad((gatesIn: tf.Tensor, c: tf.Tensor, save: tf.GradSaveFunc) => {
+  type CellFn = (gatesIn: tf.Tensor, c: tf.Tensor, save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] };
+  const cell: CellFn = (gatesIn, c, save) => {
     const [B, H4] = gatesIn.shape as [number, number];
     const H = H4 / 4;
     const gate = (g: number) => tf.slice(gatesIn, [0, g * H], [B, H]); // [B, H]
@@ -39,7 +40,8 @@ function makeFusedCell(forgetBias: number) {
         return [tf.concat([dPreI, dPreJ, dPreF, dPreO], 1), tf.mul(dc, sf)];
       },
     };
-  });
+  };
+  return tf.customGrad(cell as unknown as Parameters<typeof tf.customGrad>[0]) as (gatesIn: tf.Tensor, c: tf.Tensor) => tf.Tensor;
 }
 
 const fusedCells = new Map<number, ReturnType<typeof makeFusedCell>>();
@@ -68,13 +70,14 @@ export function lstmCellFromGates(gatesIn: tf.Tensor2D, c: tf.Tensor2D, forgetBi
  * stack's gradient is an unstack, which not every backend implements quickly).
  */
 export function stackSteps(steps: tf.Tensor2D[]): tf.Tensor3D {
-  const op = tf.customGrad((...args: unknown[]) => {
+  const stack = (...args: unknown[]) => {
     const xs = args.slice(0, -1) as tf.Tensor2D[];
     const [B, H] = xs[0]!.shape;
     return {
       value: tf.stack(xs, 1), // [B, T, H]
       gradFunc: (dy: tf.Tensor) => xs.map((_, t) => tf.reshape(tf.slice(dy, [0, t, 0], [B, 1, H]), [B, H])),
     };
-  });
+  };
+  const op = tf.customGrad(stack as unknown as Parameters<typeof tf.customGrad>[0]) as (...xs: tf.Tensor[]) => tf.Tensor;
   return op(...steps) as tf.Tensor3D;
 }

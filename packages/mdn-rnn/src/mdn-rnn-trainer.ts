@@ -43,7 +43,7 @@ export class MDNRNNTrainer {
     }, this.model.trainableVariables);
     const clip = this.gradientClip;
     const clipped = clip > 0 ? tf.tidy(() => Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.clipByValue(g, -clip, clip)]))) : grads;
-    this.optimizer.applyGradients(clipped);
+    this.optimizer.applyGradients(clipped as Record<string, tf.Variable>);
     const metrics: MDNStepMetrics = { loss: value.dataSync()[0]!, zLoss: 0 };
     for (const [k, v] of Object.entries(kept)) (metrics as unknown as Record<string, number>)[k] = v.dataSync()[0]!;
     tf.dispose([value, ...Object.values(kept), ...Object.values(grads), ...(clipped === grads ? [] : Object.values(clipped))]);

@@ -11,7 +11,7 @@ import { sampleMixture } from './sample-mixture.js';
 let instanceCounter = 0;
 
 /** What one step predicts for the next z (each [B, Z, K]), plus the optional heads ([B]). */
-export interface MDNStepOutput extends MixtureParams {
+export type MDNStepOutput = {
   state: LSTMState;
   logmix: tf.Tensor3D;
   mean: tf.Tensor3D;
@@ -20,17 +20,17 @@ export interface MDNStepOutput extends MixtureParams {
   doneLogit?: tf.Tensor1D;
   /** Predicted reward of this step (reward head). */
   reward?: tf.Tensor1D;
-}
+};
 
 /** Predictions over a sequence: mixture [B, T, Z, K], heads [B, T], final state. */
-export interface MDNSequenceOutput extends MixtureParams {
+export type MDNSequenceOutput = MixtureParams & {
   state: LSTMState;
   doneLogit?: tf.Tensor2D;
   reward?: tf.Tensor2D;
-}
+};
 
 /** A teacher-forcing batch: inputs at steps 0..T−1 and the targets they predict. */
-export interface MDNSequenceBatch {
+export type MDNSequenceBatch = {
   z: tf.Tensor3D; // [B, T, Z]
   actions: tf.Tensor3D; // [B, T, A]
   /** Restart flags [B, T] (restartInput models only; default zeros). */
@@ -40,15 +40,15 @@ export interface MDNSequenceBatch {
   targetDone?: tf.Tensor2D;
   /** Rewards [B, T] (reward head). */
   targetReward?: tf.Tensor2D;
-}
+};
 
-export interface MDNLossTerms {
+export type MDNLossTerms = {
   loss: tf.Scalar;
   /** Mean over batch, steps and z dimensions of the mixture negative log-likelihood. */
   zLoss: tf.Scalar;
   doneLoss?: tf.Scalar;
   rewardLoss?: tf.Scalar;
-}
+};
 
 const REFERENCE_ORDER = ['output_w', 'output_b', 'lstm/kernel', 'lstm/bias'] as const;
 

@@ -4,13 +4,13 @@ import * as tf from '@tensorflow/tfjs-core';
 export const LOG_SQRT_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
 /** A diagonal Gaussian mixture per z dimension: each [..., Z, K]. */
-export interface MixtureParams {
+export type MixtureParams = {
   /** Log mixture weights, normalised over K (log-softmax). */
   logmix: tf.Tensor;
   mean: tf.Tensor;
   /** Log standard deviations. */
   logstd: tf.Tensor;
-}
+};
 
 /**
  * Splits raw mixture outputs [..., Z·K·3] into per-dimension rows of 3K (reference rnn.py:

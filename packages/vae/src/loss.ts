@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Scalars of one batch's VAE objective. */
-export interface VAELossTerms {
+export type VAELossTerms = {
   /** reconstruction + β · floored KL: what is minimised. */
   loss: tf.Scalar;
   /** Batch mean of the per-image sum of squared errors. */
@@ -10,7 +10,7 @@ export interface VAELossTerms {
   kl: tf.Scalar;
   /** Batch mean of the per-image KL before the floor (for monitoring). */
   rawKl: tf.Scalar;
-}
+};
 
 /**
  * The reference ConvVAE objective (vae.py; Kingma & Welling 2014, eq. 10 with the Gaussian KL

@@ -42,7 +42,7 @@ export class VAETrainer {
       kept = [tf.keep(terms.reconstruction), tf.keep(terms.kl), tf.keep(terms.rawKl)];
       return terms.loss;
     }, vars);
-    this.optimizer.applyGradients(grads);
+    this.optimizer.applyGradients(grads as tf.NamedTensorMap as Record<string, tf.Variable>);
     const [loss, reconstruction, kl, rawKl] = [value, ...kept].map((t) => t.dataSync()[0]!);
     tf.dispose([value, ...kept, ...Object.values(grads)]);
     this.steps++;
