@@ -5,7 +5,9 @@
  *   and the linear controller, sampling at τ = 1.
  * - agent-step-carracing: real CarRacing-v0 steps per second with the full agent in the loop
  *   (reference preprocessing, V's encoder with sampled z, C on [z, h], M's step).
- * Models have random weights: speed does not depend on what they learned.
+ * Models have random weights: speed does not depend on what they learned. `cpu_per_s` divides by
+ * this process's CPU seconds instead of wall seconds (steadier on a shared machine; with a
+ * multi-threaded backend it counts every thread).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@worldmodels/core';
@@ -52,11 +54,9 @@ async function dreamSteps(): Promise<BenchResult> {
   const short = new DreamEnv({ ...dream.options, maxSteps: 3 });
   short.rollout(layout, candidates, E, rng.derive('warm-up'));
   const timed = new DreamEnv({ ...dream.options, maxSteps: 40 });
-  const t0 = performance.now();
-  const r = timed.rollout(layout, candidates, E, rng.derive('timed'));
-  const seconds = (performance.now() - t0) / 1000;
+  const { result: r, seconds, cpuSeconds } = measure(() => timed.rollout(layout, candidates, E, rng.derive('timed')));
   mdnrnn.dispose();
-  return { case: 'dream-steps-b1024', unit: 'dream env steps/s (1024 parallel episodes)', per_s: r.steps / seconds, peer_per_s: null, ratio: null };
+  return { case: 'dream-steps-b1024', unit: 'dream env steps/s (1024 parallel episodes)', per_s: r.steps / seconds, peer_per_s: null, ratio: null, cpu_per_s: r.steps / cpuSeconds };
 }
 
 async function agentSteps(): Promise<BenchResult> {
@@ -69,13 +69,21 @@ async function agentSteps(): Promise<BenchResult> {
   const agent = new WorldModelAgent({ vae, mdnrnn, layout, params, actions: carRacingActions, rng });
   runAgentEpisode(env, agent, { seed: 1, maxSteps: 10 }); // warm-up
   const before = tf.memory().numTensors;
-  const t0 = performance.now();
-  const episode = runAgentEpisode(env, agent, { seed: 2, maxSteps: 200 });
-  const seconds = (performance.now() - t0) / 1000;
+  const { result: episode, seconds, cpuSeconds } = measure(() => runAgentEpisode(env, agent, { seed: 2, maxSteps: 200 }));
   if (tf.memory().numTensors !== before) throw new Error(`agent-step-carracing leaked ${tf.memory().numTensors - before} tensors`);
   agent.dispose();
   env.close();
   vae.dispose();
   mdnrnn.dispose();
-  return { case: 'agent-step-carracing', unit: 'env steps/s with V + M + C in the loop (one thread)', per_s: episode.length / seconds, peer_per_s: null, ratio: null };
+  return { case: 'agent-step-carracing', unit: 'env steps/s with V + M + C in the loop (one thread)', per_s: episode.length / seconds, peer_per_s: null, ratio: null, cpu_per_s: episode.length / cpuSeconds };
+}
+
+/** Wall-clock and process CPU seconds of `f` (CPU time is the steadier figure on a shared machine). */
+function measure<T>(f: () => T): { result: T; seconds: number; cpuSeconds: number } {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = f();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { result, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
