@@ -30,7 +30,7 @@ async function trainImagesPerSecond(minSeconds: number): Promise<number> {
   const optimizer = tf.train.adam(1e-3);
   const x = randomImages(TRAIN_BATCH, 1);
   try {
-    const step = () => tf.dispose(optimizer.minimize(() => model.bitsPerDimTensor(x), true, model.trainableVariables));
+    const step = () => tf.dispose(optimizer.minimize(() => model.bitsPerDimTensor(x), true, model.trainableVariables) ?? undefined);
     step(); // warm-up: Adam slots, kernel selection
     let steps = 0;
     const start = performance.now();

@@ -13,9 +13,14 @@ const AGENT: readonly number[] = [92, 186, 92];
 const OPPONENT_COLS = [4, 5];
 const AGENT_COLS = [58, 59];
 
+/** More ball-coloured court pixels than this is clutter (noise), not a 2×2 ball. */
+export const MAX_BALL_PIXELS = 16;
+
 export interface PongObjects {
-  /** Centre of the ball-coloured pixels inside the court, or null. */
+  /** Centre of the ball-coloured pixels inside the court; null when there are none or more than MAX_BALL_PIXELS. */
   ball: { x: number; y: number; pixels: number } | null;
+  /** Ball-coloured pixels inside the court. */
+  ballColouredPixels: number;
   /** Vertical centre of each paddle's pixels in its columns, or null when none match. */
   opponentY: number | null;
   agentY: number | null;
@@ -27,8 +32,9 @@ function near(frame: Uint8Array, at: number, colour: readonly number[], toleranc
 
 /**
  * Detects the objects of one frame ([64, 64, 3] bytes starting at `offset`). A pixel matches a
- * colour when every channel is within `tolerance` of it. Ball-coloured pixels in the paddle
- * columns are ignored when they are part of a paddle-height run (they cannot be the 2×2 ball).
+ * colour when every channel is within `tolerance` of it. The ball is the centre of all
+ * ball-coloured court pixels, provided there are at most MAX_BALL_PIXELS of them (a noisy frame
+ * with ball-coloured speckles everywhere has no ball).
  */
 export function detectPongObjects(frames: Uint8Array, offset = 0, tolerance = 48): PongObjects {
   const at = (x: number, y: number) => offset + (y * PONG_FRAME + x) * 3;
@@ -50,7 +56,7 @@ export function detectPongObjects(frames: Uint8Array, offset = 0, tolerance = 48
     for (let y = COURT_TOP; y < COURT_BOTTOM; y++) for (const x of cols) if (near(frames, at(x, y), colour, tolerance)) (s += y + 0.5), m++;
     return m > 0 ? s / m : null;
   };
-  return { ball: n > 0 ? { x: sx / n, y: sy / n, pixels: n } : null, opponentY: paddle(OPPONENT_COLS, OPPONENT), agentY: paddle(AGENT_COLS, AGENT) };
+  return { ball: n > 0 && n <= MAX_BALL_PIXELS ? { x: sx / n, y: sy / n, pixels: n } : null, ballColouredPixels: n, opponentY: paddle(OPPONENT_COLS, OPPONENT), agentY: paddle(AGENT_COLS, AGENT) };
 }
 
 export interface GroundTruth {

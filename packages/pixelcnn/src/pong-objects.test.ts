@@ -30,7 +30,11 @@ describe('Pong object detector (experiment support)', () => {
     // An empty court (every pixel the background colour) has no objects.
     const blank = new Uint8Array(64 * 64 * 3);
     for (let i = 0; i < blank.length; i += 3) blank.set([144, 72, 17], i);
-    expect(detectPongObjects(blank)).toEqual({ ball: null, opponentY: null, agentY: null });
+    expect(detectPongObjects(blank)).toEqual({ ball: null, ballColouredPixels: 0, opponentY: null, agentY: null });
+    // Speckles of ball colour all over the court are clutter, not a ball, even around the true position.
+    const speckled = blank.slice();
+    for (let y = 10; y < 62; y += 3) for (let x = 0; x < 64; x += 3) speckled.set([236, 236, 236], (y * 64 + x) * 3);
+    expect(detectPongObjects(speckled).ball).toBeNull();
     expect(scorePositions(blank, [truth[0]!]).ballWithinRadius).toBe(0);
   });
 });

@@ -146,6 +146,28 @@ describe('PixelVAE', () => {
     }
   });
 
+  it('takes the encoder of a real @worldmodels/vae ConvVAE', async () => {
+    const { ConvVAE } = await import('@worldmodels/vae');
+    const encoder = encoderFromConvVAE(new ConvVAE({ zSize: 2, width: 0.125, seed: 4 }));
+    const x = tf.fill([1, 64, 64, 3], 0.5);
+    try {
+      const names = Object.keys(encoder.getWeights());
+      expect(names).toEqual(['enc_conv1', 'enc_conv2', 'enc_conv3', 'enc_conv4', 'enc_fc_mu', 'enc_fc_log_var'].flatMap((l) => [`${l}/kernel`, `${l}/bias`]));
+      const { mu, logvar } = encoder.encode(x);
+      expect(mu.shape).toEqual([1, 2]);
+      expect(logvar.shape).toEqual([1, 2]);
+      const zeros = Object.fromEntries(names.map((n) => [n, tf.zerosLike(encoder.getWeights()[n]!)]));
+      encoder.setWeights(zeros);
+      const after = encoder.encode(x);
+      expect(Array.from(after.mu.dataSync())).toEqual([0, 0]);
+      tf.dispose([mu, logvar, after.mu, after.logvar, ...Object.values(zeros)]);
+      expect(() => encoder.setWeights({})).toThrow(/missing variable 'enc_conv1\/kernel'/);
+    } finally {
+      x.dispose();
+      encoder.dispose();
+    }
+  });
+
   it('writes sample grids as PNG', async () => {
     const images = Uint8Array.from({ length: 6 * 48 }, (_, i) => i % 256);
     const path = join(dir, 'grid.png');

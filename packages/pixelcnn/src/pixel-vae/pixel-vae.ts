@@ -22,14 +22,14 @@ export interface PixelVAEConfig {
   seed: number;
 }
 
-export interface PixelVAELossTerms {
+export type PixelVAELossTerms = {
   /** The training loss: −ELBO with free bits, in bits per dimension, batch mean. */
   loss: tf.Scalar;
   /** −log p(x | z) in bits per dimension (batch mean). */
   bitsPerDim: tf.Scalar;
   /** KL(q(z|x) ‖ N(0, I)) in nats per image (batch mean, before the floor). */
   kl: tf.Scalar;
-}
+};
 
 export interface DecodeOptions {
   /** 0 (default): greedy arg-max decoding; 1: a sample from the model. */
