@@ -145,6 +145,21 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput', () => {
     }
   });
 
+  it('handles NCHW data in both backprop kernels', async () => {
+    const rng = new Rng(13);
+    const x = randomInput(rng, [2, 3, 9, 8]); // [B, C, H, W]
+    const w = randomInput(rng, [3, 3, 3, 4]);
+    const dy = randomInput(rng, [2, 4, 5, 4]); // stride 2, 'same' → [B, Co, 5, 4]
+    const fn = (xx: tf.Tensor, ww: tf.Tensor, dd: tf.Tensor) => {
+      const attrs = { strides: 2, pad: 'same', dataFormat: 'NCHW', dimRoundingMode: undefined };
+      return [
+        tf.engine().runKernel('Conv2DBackpropInput', { dy: dd, filter: ww }, { ...attrs, inputShape: xx.shape } as never) as tf.Tensor,
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: xx, dy: dd }, { ...attrs, filterShape: ww.shape } as never) as tf.Tensor,
+      ];
+    };
+    await expectSameOnBothBackends([x, w, dy], fn, 'NCHW');
+  });
+
   it('rejects a dy whose shape does not fit the convolution', async () => {
     await useBackend('wasm');
     tf.tidy(() => {
