@@ -2,13 +2,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createMdnRnn, INPUT, mdnLoss, Z } from './mdnrnn-net.js';
 import { countParams, createVae, encode, vaeLoss } from './vae-net.js';
 
-/** Mean seconds per call after two warm-up calls (the peer's `timed`). */
+/** CPU seconds (all threads) per call in the last `timed` run: load-independent cost. */
+export let lastCpuSecondsPerCall = 0;
+
+/** Mean wall seconds per call after two warm-up calls (the peer's `timed`). */
 export function timed(fn: () => void, reps: number): number {
   fn();
   fn();
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < reps; i++) fn();
-  return (performance.now() - t0) / 1000 / reps;
+  const wall = (performance.now() - t0) / 1000 / reps;
+  const cpu = process.cpuUsage(c0);
+  lastCpuSecondsPerCall = (cpu.user + cpu.system) / 1e6 / reps;
+  return wall;
 }
 
 export interface CaseResult {
@@ -44,7 +51,10 @@ export function vaeTrain(batch: number, reps = 5): CaseResult {
   opt.dispose();
   // Training ≈ 3 × forward (forward, input gradients, weight gradients).
   const gflops = (3 * vaeForwardFlopsPerFrame() * batch) / dt / 1e9;
-  return { case: `vae-train-b${batch}`, unit: 'frames/s', per_s: batch / dt, params, gflop_s: Number(gflops.toFixed(1)) };
+  return {
+    case: `vae-train-b${batch}`, unit: 'frames/s', per_s: batch / dt, params, gflop_s: Number(gflops.toFixed(1)),
+    cpu_s_per_step: Number(lastCpuSecondsPerCall.toFixed(4)),
+  };
 }
 
 export function vaeEncode(batch: number, reps = 20): CaseResult {
@@ -56,7 +66,7 @@ export function vaeEncode(batch: number, reps = 20): CaseResult {
     h.dispose();
   }, reps);
   tf.dispose([x, ...Object.values(p)]);
-  return { case: `vae-encode-b${batch}`, unit: 'frames/s', per_s: batch / dt };
+  return { case: `vae-encode-b${batch}`, unit: 'frames/s', per_s: batch / dt, cpu_s_per_step: Number(lastCpuSecondsPerCall.toFixed(4)) };
 }
 
 export function mdnrnnTrain(batch = 100, steps = 100, reps = 5): CaseResult {
@@ -78,5 +88,8 @@ export function mdnrnnTrain(batch = 100, steps = 100, reps = 5): CaseResult {
   const params = vars.reduce((n, v) => n + v.size, 0);
   tf.dispose([x, target, ...vars]);
   opt.dispose();
-  return { case: `mdnrnn-train-b${batch}-t${steps}`, unit: 'steps/s', per_s: (batch * steps) / dt, params };
+  return {
+    case: `mdnrnn-train-b${batch}-t${steps}`, unit: 'steps/s', per_s: (batch * steps) / dt, params,
+    cpu_s_per_step: Number(lastCpuSecondsPerCall.toFixed(4)),
+  };
 }

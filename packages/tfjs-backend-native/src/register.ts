@@ -3,7 +3,7 @@ import { engine, findBackend, getKernelsForBackend, registerBackend, registerKer
 import { loadAddon, requireAddon } from './addon.js';
 import { NativeBackend } from './backend.js';
 import { nativeKernels } from './kernels/index.js';
-import { toKernelConfig } from './kernels/kernel.js';
+import { cpuKernelConfig, toKernelConfig } from './kernels/kernel.js';
 
 export const BACKEND_NAME = 'native';
 
@@ -59,7 +59,7 @@ export async function register(): Promise<{ name: 'native'; detail: string }> {
   // Every cpu kernel first, then the native overrides on top.
   const overridden = new Set(nativeKernels.map((k) => k.kernelName));
   for (const config of getKernelsForBackend('cpu')) {
-    if (!overridden.has(config.kernelName)) registerKernel({ ...config, backendName: BACKEND_NAME });
+    if (!overridden.has(config.kernelName)) registerKernel(cpuKernelConfig(config, BACKEND_NAME));
   }
   for (const spec of nativeKernels) registerKernel(toKernelConfig(spec, BACKEND_NAME, addon));
   if (!engine().registryFactory[BACKEND_NAME]) registerBackend(BACKEND_NAME, () => new NativeBackend(), PRIORITY);

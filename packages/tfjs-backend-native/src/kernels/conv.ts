@@ -1,7 +1,7 @@
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import { activationCode } from './activation.js';
 import type { NativeKernelSpec } from './kernel.js';
-import { allFloat32, f32, sizeOf } from './util.js';
+import { allocF32, allFloat32, f32, sizeOf } from './util.js';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 
@@ -36,7 +36,7 @@ export const conv2DKernel: NativeKernelSpec = {
       attrs.strides as number | [number, number], (attrs.dilations ?? 1) as number | [number, number],
       attrs.pad as 'same', attrs.dimRoundingMode as 'floor' | undefined, false, 'channelsLast',
     );
-    const out = new Float32Array(sizeOf(outputShape(info)));
+    const out = allocF32(backend, sizeOf(outputShape(info)));
     if (out.length > 0) addon.conv2d(f32(backend, x), f32(backend, filter), out, geometry(info), null, 0, 0);
     return backend.makeTensorInfo(outputShape(info), 'float32', out);
   },
@@ -62,7 +62,7 @@ export const fusedConv2DKernel: NativeKernelSpec = {
       if (!(bs === 1 || (bs === info.outChannels && lastDim === info.outChannels))) return null;
       biasValues = f32(backend, bias);
     }
-    const out = new Float32Array(sizeOf(outputShape(info)));
+    const out = allocF32(backend, sizeOf(outputShape(info)));
     const alpha = Number(attrs.leakyreluAlpha ?? 0.2);
     if (out.length > 0) addon.conv2d(f32(backend, x), f32(backend, filter), out, geometry(info), biasValues, act, alpha);
     return backend.makeTensorInfo(outputShape(info), 'float32', out);
@@ -81,7 +81,7 @@ export const conv2DBackpropInputKernel: NativeKernelSpec = {
       inputShape, filter.shape as [number, number, number, number], attrs.strides as number | [number, number], 1,
       attrs.pad as 'same', attrs.dimRoundingMode as 'floor' | undefined, false, 'channelsLast',
     );
-    const dx = new Float32Array(sizeOf(inputShape));
+    const dx = allocF32(backend, sizeOf(inputShape));
     if (dx.length > 0) addon.conv2dBackpropInput(f32(backend, dy), f32(backend, filter), dx, geometry(info));
     return backend.makeTensorInfo(inputShape, 'float32', dx);
   },
@@ -99,7 +99,7 @@ export const conv2DBackpropFilterKernel: NativeKernelSpec = {
       x.shape as [number, number, number, number], filterShape, attrs.strides as number | [number, number], 1,
       attrs.pad as 'same', attrs.dimRoundingMode as 'floor' | undefined, false, 'channelsLast',
     );
-    const dw = new Float32Array(sizeOf(filterShape));
+    const dw = allocF32(backend, sizeOf(filterShape));
     if (dw.length > 0) addon.conv2dBackpropFilter(f32(backend, x), f32(backend, dy), dw, geometry(info));
     return backend.makeTensorInfo(filterShape, 'float32', dw);
   },

@@ -1,6 +1,6 @@
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeKernelSpec } from './kernel.js';
-import { f32, sizeOf } from './util.js';
+import { allocF32, f32, sizeOf } from './util.js';
 
 /** Binary op codes shared with native/addon.cc (enum Binary). */
 const BINARY_CODES = {
@@ -38,7 +38,7 @@ function binaryKernel(kernelName: keyof typeof BINARY_CODES): NativeKernelSpec {
       if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
       const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
       if (outShape.length > 8) return null;
-      const out = new Float32Array(sizeOf(outShape));
+      const out = allocF32(backend, sizeOf(outShape));
       if (out.length > 0) {
         addon.binary(
           code, f32(backend, a), f32(backend, b), out, Int32Array.from(outShape),
@@ -111,7 +111,7 @@ export const unaryKernels: NativeKernelSpec[] = Object.entries(UNARY).map(([kern
     const x = inputs.x as TensorInfo;
     if (x.dtype !== 'float32') return null;
     const [alpha, beta] = params ? params(attrs as Record<string, unknown>) : [0, 0];
-    const out = new Float32Array(sizeOf(x.shape));
+    const out = allocF32(backend, sizeOf(x.shape));
     if (out.length > 0) addon.unary(code, f32(backend, x), out, alpha, beta);
     return backend.makeTensorInfo(x.shape, 'float32', out);
   },
@@ -126,7 +126,7 @@ export const addNKernel: NativeKernelSpec = {
     const shape = tensors[0]!.shape;
     const size = sizeOf(shape);
     if (tensors.some((t) => sizeOf(t.shape) !== size)) return null;
-    const out = new Float32Array(size);
+    const out = allocF32(backend, size);
     if (size > 0) addon.addN(tensors.map((t) => f32(backend, t)), out);
     return backend.makeTensorInfo(shape, 'float32', out);
   },

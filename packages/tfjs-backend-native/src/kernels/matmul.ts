@@ -1,7 +1,7 @@
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import { activationCode } from './activation.js';
 import type { NativeKernelSpec, NativeKernelArgs } from './kernel.js';
-import { allFloat32, f32, sizeOf } from './util.js';
+import { allocF32, allFloat32, f32, sizeOf } from './util.js';
 import type { NativeAddon } from '../addon.js';
 
 /**
@@ -53,7 +53,7 @@ function matMul(
     biasValues = f32(backend, bias);
   }
   const outShape = [...batchShape, m, n];
-  const out = new Float32Array(batch * m * n);
+  const out = allocF32(backend, batch * m * n);
   addon.gemm(
     f32(backend, a), f32(backend, b), out, batch, m, n, k, transposeA, transposeB,
     sizeA === 1 ? 0 : m * k, sizeB === 1 ? 0 : k * n, biasValues, activation, alpha,

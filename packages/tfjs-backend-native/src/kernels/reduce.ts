@@ -1,14 +1,15 @@
 import { backend_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeKernelSpec } from './kernel.js';
-import { f32, sizeOf } from './util.js';
+import { allocF32, f32, sizeOf } from './util.js';
 import type { NativeAddon } from '../addon.js';
 
 /** Reduction codes shared with native/addon.cc (enum Reduce). */
 const REDUCE_CODES = { Sum: 0, Max: 1, Min: 2, Prod: 3, Mean: 4 } as const;
 
-/** Row-major transpose of a float32 array. */
-export function transposeValues(addon: NativeAddon, x: Float32Array, shape: number[], perm: number[]): Float32Array {
-  const out = new Float32Array(x.length);
+/** Row-major transpose of a float32 array into `out` (a fresh array when omitted). */
+export function transposeValues(
+  addon: NativeAddon, x: Float32Array, shape: number[], perm: number[], out: Float32Array = new Float32Array(x.length),
+): Float32Array {
   if (x.length > 0) addon.transpose(x, out, Int32Array.from(shape), Int32Array.from(perm));
   return out;
 }
@@ -43,7 +44,7 @@ function reduceKernel(kernelName: keyof typeof REDUCE_CODES): NativeKernelSpec {
       const reduced = axes.length === 0 ? 1 : sizeOf(shape.slice(first, last + 1));
       const inner = sizeOf(shape.slice(last + 1));
       const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
-      const out = new Float32Array(outer * inner);
+      const out = allocF32(backend, outer * inner);
       if ((code === 0 || code === 4) && outer === 1 && inner > 1) {
         addon.sumColumns(values, out, reduced, inner);
         if (code === 4) for (let i = 0; i < inner; i++) out[i]! /= reduced;
@@ -67,7 +68,7 @@ export const transposeKernel: NativeKernelSpec = {
     const perm = attrs.perm as number[];
     if (x.dtype !== 'float32' || x.shape.length > 8 || x.shape.length === 0) return null;
     const outShape = perm.map((p) => x.shape[p]!);
-    const out = transposeValues(addon, f32(backend, x), x.shape.slice(), perm);
+    const out = transposeValues(addon, f32(backend, x), x.shape.slice(), perm, allocF32(backend, sizeOf(x.shape)));
     return backend.makeTensorInfo(outShape, 'float32', out);
   },
 };

@@ -1,6 +1,6 @@
 import { backend_util, slice_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeKernelSpec } from './kernel.js';
-import { f32, sizeOf } from './util.js';
+import { allocF32, f32, sizeOf } from './util.js';
 
 /** Slice: a strided sub-block copy (LSTM gate splits, mixture-parameter slices). */
 export const sliceKernel: NativeKernelSpec = {
@@ -13,7 +13,7 @@ export const sliceKernel: NativeKernelSpec = {
       number[],
     ];
     slice_util.assertParamsValid(x, begin, size);
-    const out = new Float32Array(sizeOf(size));
+    const out = allocF32(backend, sizeOf(size));
     if (out.length > 0) {
       addon.copyBlock(
         f32(backend, x), Int32Array.from(x.shape), Int32Array.from(begin),
@@ -33,8 +33,8 @@ export const padKernel: NativeKernelSpec = {
     const constantValue = Number(attrs.constantValue ?? 0);
     if (x.dtype !== 'float32' || x.shape.length === 0 || x.shape.length > 8) return null;
     const outShape = x.shape.map((d, i) => paddings[i]![0] + d + paddings[i]![1]);
-    const out = new Float32Array(sizeOf(outShape));
-    if (constantValue !== 0) addon.fill(out, constantValue);
+    const out = allocF32(backend, sizeOf(outShape));
+    if (out.length > 0) addon.fill(out, constantValue); // reused arrays are not zeroed
     if (sizeOf(x.shape) > 0) {
       addon.copyBlock(
         f32(backend, x), Int32Array.from(x.shape), new Int32Array(x.shape.length),
@@ -56,7 +56,7 @@ export const concatKernel: NativeKernelSpec = {
     const axis = util.parseAxisParam(attrs.axis as number, tensors[0]!.shape)[0]!;
     backend_util.assertParamsConsistent(tensors.map((t) => t.shape), axis);
     const outShape = backend_util.computeOutShape(tensors.map((t) => t.shape), axis);
-    const out = new Float32Array(sizeOf(outShape));
+    const out = allocF32(backend, sizeOf(outShape));
     const outShape32 = Int32Array.from(outShape);
     let offset = 0;
     for (const t of tensors) {
@@ -79,7 +79,7 @@ export const packKernel: NativeKernelSpec = {
     if (shape.length + 1 > 8 || tensors.some((t) => !util.arraysEqual(t.shape, shape))) return null;
     const axis = util.parseAxisParam(attrs.axis as number, [...shape, tensors.length])[0]!;
     const outShape = [...shape.slice(0, axis), tensors.length, ...shape.slice(axis)];
-    const out = new Float32Array(sizeOf(outShape));
+    const out = allocF32(backend, sizeOf(outShape));
     if (out.length === 0) return backend.makeTensorInfo(outShape, 'float32', out);
     const partShape = Int32Array.from([...shape.slice(0, axis), 1, ...shape.slice(axis)]);
     const outShape32 = Int32Array.from(outShape);

@@ -18,3 +18,12 @@ export function sizeOf(shape: readonly number[]): number {
 export function allFloat32(...ts: (TensorInfo | undefined | null)[]): boolean {
   return ts.every((t) => t == null || t.dtype === 'float32');
 }
+
+/**
+ * An output array of n floats, reused from a disposed tensor when the backend keeps some
+ * (NativeBackend), else fresh. Its contents are unspecified: the kernel must write every element.
+ */
+export function allocF32(backend: MathBackendCPU, n: number): Float32Array {
+  const b = backend as MathBackendCPU & { allocFloat32?: (n: number) => Float32Array };
+  return b.allocFloat32 ? b.allocFloat32(n) : new Float32Array(n);
+}
