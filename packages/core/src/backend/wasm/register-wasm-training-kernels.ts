@@ -50,7 +50,7 @@ const TRAINING_KERNELS: readonly TrainingKernel[] = [
   wrapping(BatchMatMul, withExplicitTranspose), // transposeA/B ~10× slower than a transpose + plain matmul
   wrapping(_FusedMatMul, withExplicitTranspose),
   fixed(conv2dBackpropFilterWasmConfig), // missing: conv nets could not train
-  fixed(conv2dBackpropInputWasmConfig), // present but ~10× slower than Conv2D; also conv2dTranspose
+  fixed(conv2dBackpropInputWasmConfig), // present but 6–10× slower than Conv2D; also conv2dTranspose
   fixed(depthwiseConv2dBackpropFilterWasmConfig), // missing
   fixed(depthwiseConv2dBackpropInputWasmConfig), // missing
   fixed(unsortedSegmentSumWasmConfig), // missing: gather's gradient (embeddings)
