@@ -131,6 +131,26 @@ describe('PixelVAE', () => {
     }
   });
 
+  it("has the shape of the world model's vision model V (encode, sample, decode)", () => {
+    // The VisionModel interface of @worldmodels/world-model, restated: PixelVAE must be assignable to it.
+    type VisionModel = {
+      readonly config: { zSize: number };
+      encode(x: tf.Tensor): { mu: tf.Tensor2D; logvar: tf.Tensor2D };
+      sample(mu: tf.Tensor, logvar: tf.Tensor, rng?: Rng): tf.Tensor2D;
+      decode(z: tf.Tensor): tf.Tensor4D;
+    };
+    const model = new PixelVAE(CONFIG);
+    const v: VisionModel = model;
+    const z = tf.zeros([1, 3]);
+    try {
+      expect(v.config.zSize).toBe(2);
+      expect(() => v.decode(z)).toThrow(/needs z of shape \[B, 2\]/);
+    } finally {
+      z.dispose();
+      model.dispose();
+    }
+  });
+
   it('accepts a ConvVAE-shaped encoder (only its enc_* weights are trained and saved)', () => {
     const inner = new ConvEncoder({ imageShape: SHAPE, zSize: 2, channels: [4] });
     const extra = tf.variable(tf.zeros([3]), true, 'dec_fc_test/kernel');

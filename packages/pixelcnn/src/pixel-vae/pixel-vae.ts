@@ -93,8 +93,9 @@ export class PixelVAE {
   }
 
   /** Reparameterised z = mu + exp(logvar / 2) · ε (Kingma & Welling 2014, eq. 10). */
-  sample(mu: tf.Tensor2D, logvar: tf.Tensor2D, rng: Rng = this.rng): tf.Tensor2D {
-    return tf.tidy(() => tf.add(mu, tf.mul(tf.exp(tf.mul(logvar, 0.5)), tf.randomNormal(mu.shape, 0, 1, 'float32', rng.nextSeed()))) as tf.Tensor2D);
+  sample(mu: tf.Tensor, logvar: tf.Tensor, rng: Rng = this.rng): tf.Tensor2D {
+    if (mu.rank !== 2 || mu.shape.join(',') !== logvar.shape.join(',')) throw new Error(`PixelVAE.sample needs mu and logvar of the same shape [B, z], got [${mu.shape}] and [${logvar.shape}]`);
+    return tf.tidy(() => tf.add(mu, tf.mul(tf.exp(tf.mul(logvar, 0.5)), tf.randomNormal(mu.shape as [number, number], 0, 1, 'float32', rng.nextSeed()))) as tf.Tensor2D);
   }
 
   /**
@@ -117,12 +118,13 @@ export class PixelVAE {
   }
 
   /** Decodes z [B, zSize] to 8-bit frames [B, H, W, C] with the PixelCNN (greedy by default). */
-  decodeBytes(z: tf.Tensor2D, options: DecodeOptions = {}): Uint8Array {
-    return sample(this.decoder, { cond: z, temperature: options.temperature ?? 0, rng: options.rng ?? new Rng(0), ...(options.method && { method: options.method }), ...(options.onRow && { onRow: options.onRow }) });
+  decodeBytes(z: tf.Tensor, options: DecodeOptions = {}): Uint8Array {
+    if (z.rank !== 2 || z.shape[1] !== this.config.zSize) throw new Error(`PixelVAE.decode needs z of shape [B, ${this.config.zSize}], got [${z.shape}]`);
+    return sample(this.decoder, { cond: z as tf.Tensor2D, temperature: options.temperature ?? 0, rng: options.rng ?? new Rng(0), ...(options.method && { method: options.method }), ...(options.onRow && { onRow: options.onRow }) });
   }
 
   /** Decodes z [B, zSize] to frames [B, H, W, C] in [0, 1], like ConvVAE.decode (greedy by default). */
-  decode(z: tf.Tensor2D, options: DecodeOptions = {}): tf.Tensor4D {
+  decode(z: tf.Tensor, options: DecodeOptions = {}): tf.Tensor4D {
     const bytes = this.decodeBytes(z, options);
     return tf.tidy(() => tf.div(tf.tensor4d(bytes, [z.shape[0], ...this.config.imageShape], 'int32'), 255) as tf.Tensor4D);
   }
