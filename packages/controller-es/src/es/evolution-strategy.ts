@@ -163,7 +163,7 @@ export abstract class EvolutionStrategyBase implements EvolutionStrategy {
     this.rng = Rng.fromState(json.rng);
     this.bestSoFar = json.best && {
       params: vectorFrom('best.params', json.best.params, this.dim),
-      fitness: json.best.fitness,
+      fitness: json.best.fitness ?? -Infinity, // JSON writes -Infinity as null
       generation: json.best.generation,
     };
   }
