@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@worldmodels/core';
 import { atomicWriteJson, readJsonFile } from '@worldmodels/core/dataset';
@@ -25,9 +26,14 @@ export async function trainWorldModel(runDir: string, config: RunConfig, options
   const root = resolve(runDir);
   const choice = await initBackend({ backend: config.backend, log });
   const stages = buildStages(config);
-  await atomicWriteJson(join(root, RUN_CONFIG_FILE), config);
+  const configPath = join(root, RUN_CONFIG_FILE);
+  // Written at the start of a new run, and again once the stages agree with it (a config the
+  // done stages refuse never replaces the one they were trained with).
+  if (!existsSync(configPath)) await atomicWriteJson(configPath, config);
   log(`worldmodels: ${config.env} run in ${root} (tfjs backend ${choice.backend}); stages ${stages.map((s) => s.name).join(' → ')}`);
-  return runStages(root, stages, { log, ...(options.redo !== undefined && { redo: options.redo }), ...(options.until !== undefined && { until: options.until }) });
+  const outcomes = await runStages(root, stages, { log, ...(options.redo !== undefined && { redo: options.redo }), ...(options.until !== undefined && { until: options.until }) });
+  await atomicWriteJson(configPath, config);
+  return outcomes;
 }
 
 /** Reads and validates a run's config.json. */
