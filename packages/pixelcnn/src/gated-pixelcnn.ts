@@ -175,6 +175,11 @@ export class GatedPixelCNN implements PixelModel {
     }
   }
 
+  /** Runs `fn` with the masked kernels computed once (used by the samplers; weights must not change inside). */
+  withFrozenMasks<T>(fn: () => T): T {
+    return this.store.withFrozenMasks(fn);
+  }
+
   dispose(): void {
     this.store.dispose();
   }

@@ -87,6 +87,11 @@ export class MaskedPixelCNN implements PixelModel {
     return tf.tidy(() => outputNll(this.forward(x, cond), tf.cast(x, 'int32') as tf.Tensor4D, this.outputSpec));
   }
 
+  /** Runs `fn` with the masked kernels computed once (used by the samplers; weights must not change inside). */
+  withFrozenMasks<T>(fn: () => T): T {
+    return this.store.withFrozenMasks(fn);
+  }
+
   dispose(): void {
     this.store.dispose();
   }

@@ -13,4 +13,6 @@ export interface PixelModel {
   /** −log p(x | cond) in nats per image, [B]. */
   nll(x: tf.Tensor, cond?: tf.Tensor): tf.Tensor1D;
   readonly trainableVariables: tf.Variable[];
+  /** Runs `fn` with the causal masks multiplied into the kernels once (weights unchanged inside). */
+  withFrozenMasks?<T>(fn: () => T): T;
 }

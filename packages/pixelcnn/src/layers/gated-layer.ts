@@ -118,16 +118,22 @@ export class GatedLayer {
 
   /**
    * Horizontal pre-activation from an input padded with ⌈k/2⌉ − 1 columns on the left (or a window
-   * of that many columns ending at the current pixel), plus `link`, the vertical stack's
-   * contribution {@link verticalToHorizontal} at the same positions:
-   * [B, R, C', in] → [B, R, C' − ⌈k/2⌉ + 1, 2F].
+   * of that many columns ending at the current pixel), plus `offset` from
+   * {@link horizontalOffset} at the same positions: [B, R, C', in] → [B, R, C' − ⌈k/2⌉ + 1, 2F].
    */
-  horizontalPre(leftPadded: tf.Tensor4D, link: tf.Tensor4D, cond: ConditionTerms | null): tf.Tensor4D {
+  horizontalPre(leftPadded: tf.Tensor4D, offset: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => tf.add(tf.conv2d(leftPadded, this.store.masked(this.n('h_kernel')) as tf.Tensor4D, 1, 'valid'), offset) as tf.Tensor4D);
+  }
+
+  /**
+   * What the horizontal pre-activation adds to its own convolution: the vertical stack's link
+   * (a 1×1 of its pre-activation), the bias and V_h·h. Position-wise, so the cached sampler
+   * computes it once per row.
+   */
+  horizontalOffset(vPre: tf.Tensor4D, cond: ConditionTerms | null): tf.Tensor4D {
     return tf.tidy(() => {
-      let y = tf.conv2d(leftPadded, this.store.masked(this.n('h_kernel')) as tf.Tensor4D, 1, 'valid'); // [B, R, C, 2F]
-      y = tf.add(tf.add(y, this.store.get(this.n('h_bias'))), link);
-      if (cond) y = tf.add(y, cond.h);
-      return y as tf.Tensor4D;
+      const y = tf.add(this.verticalToHorizontal(vPre), this.store.get(this.n('h_bias'))); // [.., 2F]
+      return (cond ? tf.add(y, cond.h) : y) as tf.Tensor4D;
     });
   }
 
@@ -165,7 +171,7 @@ export class GatedLayer {
   apply(vIn: tf.Tensor4D, hIn: tf.Tensor4D, cond: ConditionTerms | null): { v: tf.Tensor4D; h: tf.Tensor4D; skip: tf.Tensor4D | undefined } {
     return tf.tidy(() => {
       const vPre = this.verticalPre(padHW(vIn, [this.kh - 1, 0], [0, 0]), cond); // [B, H, W, 2F]
-      const hPre = this.horizontalPre(padHW(hIn, [0, 0], [this.hw - 1, 0]), this.verticalToHorizontal(vPre), cond); // [B, H, W, 2F]
+      const hPre = this.horizontalPre(padHW(hIn, [0, 0], [this.hw - 1, 0]), this.horizontalOffset(vPre, cond)); // [B, H, W, 2F]
       const gated = this.gate(hPre); // [B, H, W, F]
       return { v: this.gate(vPre), h: this.horizontalOut(gated, hIn), skip: this.skipOut(gated) ?? undefined };
     });

@@ -12,6 +12,8 @@ let storeCounter = 0;
 export class VariableStore {
   private readonly variables = new Map<string, tf.Variable>();
   private readonly masks = new Map<string, tf.Tensor>();
+  /** Masked kernels computed once while the weights are known not to change (sampling). */
+  private frozen: Map<string, tf.Tensor> | null = null;
   private readonly prefix = `pixelcnn${storeCounter++}`;
   private disposed = false;
 
@@ -42,9 +44,26 @@ export class VariableStore {
 
   /** The kernel with its mask applied (the kernel itself when it has none). Call inside tidy. */
   masked(name: string): tf.Tensor {
+    const cached = this.frozen?.get(name);
+    if (cached) return cached;
     const v = this.get(name);
     const m = this.masks.get(name);
     return m ? tf.mul(v, m) : v;
+  }
+
+  /**
+   * Runs `fn` with every masked kernel multiplied out once (for sampling, where each step would
+   * otherwise repeat the multiplication). The weights must not change inside `fn`.
+   */
+  withFrozenMasks<T>(fn: () => T): T {
+    if (this.frozen) return fn();
+    this.frozen = new Map([...this.masks].map(([name, m]) => [name, tf.keep(tf.mul(this.get(name), m))]));
+    try {
+      return fn();
+    } finally {
+      for (const t of this.frozen.values()) t.dispose();
+      this.frozen = null;
+    }
   }
 
   /** The mask of `name`, or undefined. */

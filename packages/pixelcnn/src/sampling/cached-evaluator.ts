@@ -10,8 +10,8 @@ import type { PixelEvaluator } from './pixel-evaluator.js';
  * change.
  *
  * - Once per row: the vertical stack of every layer for that row alone, from a window of the
- *   rows above (cached vertical outputs; the canvas for the first layer), and its 1×1 link into
- *   the horizontal stack.
+ *   rows above (cached vertical outputs; the canvas for the first layer), and what it adds to the
+ *   horizontal stack (its 1×1 link, the bias and V_h·h).
  * - Once per sub-pixel: the horizontal stack at that pixel alone, from a window of the cached
  *   horizontal outputs to its left, then the output head on that pixel.
  *
@@ -22,8 +22,8 @@ export class CachedGatedEvaluator implements PixelEvaluator {
   private readonly terms: (ConditionTerms | null)[];
   /** Recent vertical outputs per layer, one [B, 1, W, F] tensor per row, oldest first. */
   private readonly vRows: tf.Tensor4D[][];
-  /** This row's vertical → horizontal link per layer [B, 1, W, 2F]. */
-  private links: tf.Tensor4D[] = [];
+  /** This row's horizontal offset (vertical link + bias + V_h·h) per layer [B, 1, W, 2F]. */
+  private offsets: tf.Tensor4D[] = [];
   /** This row's horizontal outputs per layer and column [B, 1, 1, F]. */
   private hCols: (tf.Tensor4D | undefined)[][];
   private readonly h: number;
@@ -45,12 +45,12 @@ export class CachedGatedEvaluator implements PixelEvaluator {
   beginRow(row: number): void {
     this.disposeRow();
     const layers = this.model.layers;
-    const links: tf.Tensor4D[] = [];
+    const offsets: tf.Tensor4D[] = [];
     tf.tidy(() => {
       let input = this.canvasRows(row - layers[0]!.kh, layers[0]!.kh); // [B, kh, W, C]: rows above (down-shifted input)
       layers.forEach((layer, l) => {
         const vPre = layer.verticalPre(input, this.terms[l]!); // [B, 1, W, 2F]
-        links.push(tf.keep(layer.verticalToHorizontal(vPre))); // [B, 1, W, 2F]
+        offsets.push(tf.keep(layer.horizontalOffset(vPre, this.terms[l]!))); // [B, 1, W, 2F]
         const rows = this.vRows[l]!;
         rows.push(tf.keep(layer.gate(vPre))); // [B, 1, W, F]
         const next = layers[l + 1];
@@ -61,7 +61,7 @@ export class CachedGatedEvaluator implements PixelEvaluator {
         input = tf.concat([...parts, ...rows], 1) as tf.Tensor4D; // [B, kh', W, F]
       });
     });
-    this.links = links;
+    this.offsets = offsets;
   }
 
   pixel(row: number, col: number): Float32Array {
@@ -73,8 +73,8 @@ export class CachedGatedEvaluator implements PixelEvaluator {
       let skip: tf.Tensor4D | null = null;
       layers.forEach((layer, l) => {
         const f2 = 2 * layer.options.features;
-        const link = tf.slice(this.links[l]!, [0, 0, col, 0], [this.batch, 1, 1, f2]) as tf.Tensor4D; // [B, 1, 1, 2F]
-        const gated = layer.gate(layer.horizontalPre(input, link, this.terms[l]!)); // [B, 1, 1, F]
+        const offset = tf.slice(this.offsets[l]!, [0, 0, col, 0], [this.batch, 1, 1, f2]) as tf.Tensor4D; // [B, 1, 1, 2F]
+        const gated = layer.gate(layer.horizontalPre(input, offset)); // [B, 1, 1, F]
         const hOut = layer.horizontalOut(gated, hPrev ?? gated); // [B, 1, 1, F] (the first layer ignores its input)
         const s = layer.skipOut(gated);
         if (s) skip = skip ? (tf.add(skip, s) as tf.Tensor4D) : s; // [B, 1, 1, S]
@@ -104,8 +104,8 @@ export class CachedGatedEvaluator implements PixelEvaluator {
   }
 
   private disposeRow(): void {
-    tf.dispose(this.links);
-    this.links = [];
+    tf.dispose(this.offsets);
+    this.offsets = [];
     for (const cols of this.hCols) for (const t of cols) t?.dispose();
     this.hCols = this.model.layers.map(() => []);
   }

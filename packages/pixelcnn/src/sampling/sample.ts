@@ -52,6 +52,14 @@ export function sample(model: PixelModel, options: SampleOptions = {}): Uint8Arr
   const rng = options.rng ?? new Rng(0);
   const canvas = new Uint8Array(count * perImage);
   if (known) for (let i = 0; i < canvas.length; i++) if (known.mask[i]) canvas[i] = known.values[i]!;
+  const run = () => drawAll(model, canvas, count, cond, method, temperature, rng, options);
+  return model.withFrozenMasks ? model.withFrozenMasks(run) : run();
+}
+
+function drawAll(model: PixelModel, canvas: Uint8Array, count: number, cond: tf.Tensor2D | undefined, method: SampleMethod, temperature: number, rng: Rng, options: SampleOptions): Uint8Array {
+  const [h, w, c] = model.imageShape;
+  const perImage = h * w * c;
+  const known = options.known;
   const evaluator: PixelEvaluator = method === 'cached' ? new CachedGatedEvaluator(model as GatedPixelCNN, canvas, count, cond) : new NaiveEvaluator(model, canvas, count, cond);
   const spec = model.outputSpec;
   try {
