@@ -47,6 +47,7 @@ describe('linePlotSvg', () => {
   it('draws every series inside nice axes and renders to PNG', () => {
     expect(niceTicks(0, 9.3, 5)).toEqual([0, 2, 4, 6, 8, 10]);
     expect(niceTicks(-3, 903, 6)).toEqual([-200, 0, 200, 400, 600, 800, 1000]);
+    expect(niceTicks(1, 2, 8, true)).toEqual([1, 2]);
     const svg = linePlotSvg(
       [
         { label: 'mean', color: '#00f', points: [{ x: 1, y: 10 }, { x: 2, y: 30 }, { x: 3, y: 20 }] },

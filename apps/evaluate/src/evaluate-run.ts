@@ -155,6 +155,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   const svg = linePlotSvg(series, {
     title: `${ENV_KINDS[config.env].envId}: controller search (${config.controller.algorithm}, population ${config.controller.popSize})`,
     xLabel: 'generation',
+    integerX: true,
     yLabel: config.env === 'carracing' ? 'return' : 'steps survived',
     references: [{ y: goal, label: `solved (${goal})`, color: '#888' }, { y: stats.mean, label: `real env, ${episodes} episodes: ${stats.mean.toFixed(0)}`, color: '#9467bd' }],
   });

@@ -13,6 +13,8 @@ export interface LinePlotOptions {
   yLabel: string;
   width?: number;
   height?: number;
+  /** Only whole-number ticks on the x axis (generations). */
+  integerX?: boolean;
   /** Horizontal reference lines (e.g. the paper's score). */
   references?: { y: number; label: string; color: string }[];
 }
@@ -31,7 +33,7 @@ export function linePlotSvg(series: Series[], options: LinePlotOptions): string 
   const ys = [...series.flatMap((s) => s.points.map((p) => p.y)), ...(options.references ?? []).map((r) => r.y)].filter(Number.isFinite);
   const [x0, x1] = extent(xs.length ? xs : [0, 1]);
   const [y0, y1] = extent(ys.length ? ys : [0, 1]);
-  const xt = niceTicks(x0, x1, 8);
+  const xt = niceTicks(x0, x1, 8, options.integerX);
   const yt = niceTicks(y0, y1, 6);
   const xMin = xt[0]!;
   const xMax = xt[xt.length - 1]!;
@@ -86,9 +88,9 @@ function extent(v: number[]): [number, number] {
   return [lo, hi];
 }
 
-/** Round tick values covering [lo, hi] with about `count` steps of 1, 2 or 5 × 10^k. */
-export function niceTicks(lo: number, hi: number, count: number): number[] {
-  const raw = (hi - lo) / Math.max(1, count);
+/** Round tick values covering [lo, hi] with about `count` steps of 1, 2 or 5 × 10^k (at least 1 when `integer`). */
+export function niceTicks(lo: number, hi: number, count: number, integer = false): number[] {
+  const raw = Math.max((hi - lo) / Math.max(1, count), integer ? 1 : 0);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((k) => k * mag).find((s) => s >= raw) ?? 10 * mag;
   const start = Math.floor(lo / step) * step;
