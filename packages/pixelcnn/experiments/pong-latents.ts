@@ -44,11 +44,13 @@ interface Budget {
   pixelBatch: number;
   decoder: Partial<GatedPixelCNNConfig>;
   checkpointEvery: number;
+  /** Write a grid of greedy PixelVAE reconstructions every this many steps (0: never). */
+  gridEvery: number;
 }
 
 const BUDGETS: Record<'small' | 'full', Budget> = {
-  small: { trainFrames: 256, testFrames: 64, evalFrames: 4, zSize: 32, vaeWidth: 0.125, vaeSteps: 6, vaeBatch: 8, pixelSteps: 4, pixelBatch: 4, decoder: { features: 12, layers: 2, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, checkpointEvery: 2 },
-  full: { trainFrames: 20000, testFrames: 2000, evalFrames: 256, zSize: 32, vaeWidth: 1, vaeSteps: 20000, vaeBatch: 32, pixelSteps: 20000, pixelBatch: 16, decoder: { features: 48, layers: 8, firstKernelSize: 7, skipChannels: 48, headChannels: 96 }, checkpointEvery: 250 },
+  small: { trainFrames: 256, testFrames: 64, evalFrames: 4, zSize: 32, vaeWidth: 0.125, vaeSteps: 6, vaeBatch: 8, pixelSteps: 4, pixelBatch: 4, decoder: { features: 12, layers: 2, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, checkpointEvery: 2, gridEvery: 0 },
+  full: { trainFrames: 20000, testFrames: 2000, evalFrames: 256, zSize: 32, vaeWidth: 1, vaeSteps: 20000, vaeBatch: 32, pixelSteps: 20000, pixelBatch: 16, decoder: { features: 48, layers: 8, firstKernelSize: 7, skipChannels: 48, headChannels: 96 }, checkpointEvery: 250, gridEvery: 5000 },
 };
 
 function parseArgs(argv: string[]): { budget: 'small' | 'full'; out: string; seed: number } {
@@ -147,7 +149,27 @@ async function main(): Promise<void> {
   log(`pixelvae: ${pvae.countParams()} parameters (decoder ${pvae.decoder.countParams()})`);
   const pixelTrainer = await PixelTrainer.create<tf.Tensor4D>({ model: pvae, loss: (x, rng) => pvae.lossTerms(x, rng), learningRate: 1e-3, clipNorm: 100, checkpointDir: join(out, 'pixelvae', 'checkpoints'), seed });
   if (pixelTrainer.step > 0) log(`pixelvae: resuming at step ${pixelTrainer.step}`);
-  await pixelTrainer.run({ steps: budget.pixelSteps, nextBatch: (_, rng) => batchOf(train.frames, pick(rng, budget.pixelBatch)), disposeBatch: (b) => b.dispose(), checkpointEvery: budget.checkpointEvery, metricsFile: join(out, 'pixelvae', 'metrics.jsonl'), label: 'pixelvae' });
+  const gridFrames = test.truth.map((t, i) => (t.visible ? i : -1)).filter((i) => i >= 0).slice(0, 4);
+  const writeGrid = async (step: number) => {
+    const x = batchOf(test.frames, gridFrames);
+    const x01 = tf.div(x, 255);
+    const { mu, logvar } = pvae.encode(x01);
+    const bytes = pvae.decodeBytes(mu, { temperature: 0 });
+    const both = new Uint8Array(2 * gridFrames.length * FRAME);
+    both.set(Uint8Array.from(x.dataSync()));
+    both.set(bytes, gridFrames.length * FRAME);
+    tf.dispose([x, x01, mu, logvar]);
+    await writeImageGrid(join(out, 'pixelvae', `reconstructions-step-${String(step).padStart(6, '0')}.png`), both, SHAPE, 2, gridFrames.length, 2);
+  };
+  await pixelTrainer.run({
+    steps: budget.pixelSteps,
+    nextBatch: (_, rng) => batchOf(train.frames, pick(rng, budget.pixelBatch)),
+    disposeBatch: (b) => b.dispose(),
+    checkpointEvery: budget.checkpointEvery,
+    metricsFile: join(out, 'pixelvae', 'metrics.jsonl'),
+    label: 'pixelvae',
+    ...(budget.gridEvery > 0 && gridFrames.length > 0 && { periodic: { everySteps: budget.gridEvery, run: writeGrid } }),
+  });
   pixelTrainer.dispose();
 
   // 4. evaluation on test frames with the ball visible
