@@ -4,7 +4,7 @@
 // and exits 0 so that `npm ci` still succeeds; `--strict` (npm run build:native)
 // exits non-zero instead.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +21,18 @@ function warn(reason) {
 }
 
 if (process.env.WORLDMODELS_SKIP_NATIVE_BUILD === '1') warn('WORLDMODELS_SKIP_NATIVE_BUILD=1');
+
+// An addon newer than every source file is kept (repeated `npm install`s do not rebuild it);
+// `--strict` (npm run build:native) always rebuilds.
+const addon = join(packageDir, 'build', 'Release', 'worldmodels_native.node');
+if (!strict && existsSync(addon)) {
+  const sources = [join(packageDir, 'binding.gyp'), ...readdirSync(join(packageDir, 'native')).map((f) => join(packageDir, 'native', f))];
+  const built = statSync(addon).mtimeMs;
+  if (sources.every((f) => statSync(f).mtimeMs < built)) {
+    console.log('@worldmodels/tfjs-backend-native: native addon up to date (build/Release/worldmodels_native.node)');
+    process.exit(0);
+  }
+}
 if (process.platform !== 'linux' && !strict) warn(`platform ${process.platform} is not supported yet`);
 if (!existsSync('/usr/include/dnnl.hpp') && !process.env.CPATH) warn('oneDNN headers (dnnl.hpp) not found');
 
