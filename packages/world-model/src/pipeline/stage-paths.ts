@@ -14,5 +14,6 @@ export const STAGE_KINDS: readonly StageKind[] = ['collect', 'vae', 'series', 'm
 /** Sub-directories inside stage directories. */
 export const DATA_DIR = 'data';
 export const SERIES_DIR = 'series';
+export const ENCODED_DIR = 'encoded';
 export const INITIAL_Z_FILE = 'initial-z.npz';
 export const CONTROLLER_FILE = 'best.json';

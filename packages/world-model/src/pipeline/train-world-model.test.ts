@@ -3,6 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { DatasetReader } from '@worldmodels/core/dataset';
 import { describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../config/resolve-config.js';
 import { readRunConfig, trainWorldModel } from './train-world-model.js';
@@ -19,6 +20,14 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     for (const stage of ['collect', 'vae', 'series', 'mdnrnn', 'controller']) expect(existsSync(join(dir, stage, 'DONE.json'))).toBe(true);
     expect(existsSync(join(dir, 'vae', 'model'))).toBe(true);
     expect(existsSync(join(dir, 'series', 'initial-z.npz'))).toBe(true);
+    // Episode ends aligned for the done head: every training episode is whole windows of seqLen + 1 ending on its done step.
+    const series = await DatasetReader.open(join(dir, 'series', 'series'));
+    expect(series.episodes.length).toBe(2);
+    for (const entry of series.episodes) {
+      expect(entry.length % (config.mdnrnn.seqLen + 1)).toBe(0);
+      const dones = (await series.readEpisode(entry)).arrays.dones!.data;
+      expect(dones[dones.length - 1]).toBe(1);
+    }
     const best = JSON.parse(await readFile(join(dir, 'controller', 'best.json'), 'utf8'));
     expect(best.params).toHaveLength(8 + 2 * 16); // doom form: [z, c, h], z 8, LSTM 16
     expect(Number.isFinite(best.score)).toBe(true);
