@@ -45,7 +45,9 @@ function reduceKernel(kernelName: keyof typeof REDUCE_CODES): NativeKernelSpec {
       const inner = sizeOf(shape.slice(last + 1));
       const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
       const out = allocF32(backend, outer * inner);
-      if ((code === 0 || code === 4) && outer === 1 && inner > 1) {
+      if (reduced === 1) {
+        out.set(values.subarray(0, out.length)); // nothing to reduce (e.g. a bias gradient of the output's shape)
+      } else if ((code === 0 || code === 4) && outer === 1 && inner > 1) {
         addon.sumColumns(values, out, reduced, inner);
         if (code === 4) for (let i = 0; i < inner; i++) out[i]! /= reduced;
       } else {
