@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { decodePng } from '@worldmodels/core/image';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConvVAE } from './conv-vae.js';
 import { framesToTensor } from './frames.js';
 import { isSlowBackend, useTestBackend } from './test-backend.js';
@@ -19,9 +19,8 @@ function thirtyTwoFrames(): Uint8Array {
   return bytes;
 }
 
-beforeAll(async () => {
-  await useTestBackend();
-});
+// The backend is chosen before the tests are collected, so `isSlowBackend()` below is accurate.
+await useTestBackend();
 
 describe('ConvVAE overfit', () => {
   // ~250 steps on 32 frames: a few seconds per hundred steps on the native backend, far too slow on
