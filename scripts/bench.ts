@@ -48,9 +48,13 @@ async function loadModules(): Promise<{ path: string; module: BenchModule }[]> {
   for (const rel of MODULES) {
     const path = resolve(root, rel);
     if (!existsSync(path)) continue;
-    const module = (await import(pathToFileURL(path).href)) as Partial<BenchModule> & { runWasmBenchCases?: BenchModule['runBenchCases']; wasmBenchCases?: readonly string[] };
+    const module = (await import(pathToFileURL(path).href)) as Partial<BenchModule> & {
+      runWasmBenchCases?: BenchModule['runBenchCases'];
+      wasmBenchCases?: readonly string[];
+      CASE_NAMES?: readonly string[];
+    };
     const run = module.runBenchCases ?? module.runWasmBenchCases;
-    const cases = module.benchCases ?? module.wasmBenchCases;
+    const cases = module.benchCases ?? module.wasmBenchCases ?? module.CASE_NAMES;
     if (!run || !cases) {
       process.stderr.write(`bench: ${rel} does not export benchCases and runBenchCases; skipped\n`);
       continue;
