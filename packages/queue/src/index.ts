@@ -1,0 +1,12 @@
+export { QueueConnection, type QueueConnectionOptions } from './coordinator/queue-connection.js';
+export { runJobs, type QueuedJob, type RunJobsOptions } from './coordinator/run-jobs.js';
+export { QueueEvaluationPool, type QueueEvaluationPoolOptions } from './coordinator/queue-evaluation-pool.js';
+export { evaluatePopulationOnQueue, type EvaluatePopulationOnQueueOptions } from './coordinator/evaluate-population-on-queue.js';
+export { collectRolloutsOnQueue, type CollectRolloutsOnQueueOptions } from './coordinator/collect-rollouts-on-queue.js';
+export { publishCheckpoint, resolveCheckpoint, checkpointContentHash, type CheckpointRef, type ResolveCheckpointOptions } from './checkpoints/checkpoint-ref.js';
+export { runWorker, type RunWorkerOptions, type WorkerHandle } from './worker/run-worker.js';
+export { workerCommand, workerOptionsFromFlags, WORKER_FLAGS, type WorkerCommandOptions } from './worker/worker-command.js';
+export { RedisTarget, type RedisTargetOptions } from './redis/redis-target.js';
+export { parseRedisUrl, redactRedisUrl, type ParsedRedisUrl } from './redis/redis-url.js';
+export { encodeFloat64, decodeFloat64 } from './jobs/float64-codec.js';
+export { DEFAULT_QUEUE, EVALUATE_JOB, ROLLOUT_JOB, type EvaluatorRef, type EvaluateJobData, type EvaluateJobResult, type RolloutConfig, type RolloutJobData, type RolloutJobResult } from './jobs/job-types.js';
