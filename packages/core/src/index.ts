@@ -4,3 +4,4 @@ export * from './progress/index.js';
 export * from './image/index.js';
 export * from './backend/index.js';
 export * from './checkpoint/index.js';
+export * from './ops/index.js';
