@@ -68,13 +68,16 @@ export class RedisTarget {
       enableOfflineQueue: false,
       retryStrategy: () => null,
     });
-    client.on('error', () => {}); // reported through the rejected promise below
+    let socketError: Error | null = null;
+    client.on('error', (error: Error) => {
+      socketError ??= error; // the cause (ECONNREFUSED, ETIMEDOUT, …) behind "Connection is closed"
+    });
     try {
       await client.connect();
       const pong = await client.ping();
       if (pong !== 'PONG') throw new Error(`PING answered ${JSON.stringify(pong)}`);
     } catch (error) {
-      throw this.unreachable(error);
+      throw this.unreachable(socketError ?? error);
     } finally {
       client.disconnect();
     }
