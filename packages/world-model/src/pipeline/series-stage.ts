@@ -13,11 +13,12 @@ import { DATA_DIR, ENCODED_DIR, INITIAL_Z_FILE, SERIES_DIR, stageDir, stageName 
  * frames' (mu, logvar) as the dream's initial latents, and then the series M trains on
  * (`series/`).
  *
- * With `mdnrnn.alignEpisodeEnds`, each training episode drops its first L mod (seqLen + 1)
- * steps, so its training windows end exactly on its last step: every episode's terminal step
- * (its done flag) is in the data. Windows cut from a random offset (the store's default) contain
- * an episode's end only about once in seqLen + 1, and a done head then learns "never done" (the
- * Doom reference padded every episode to a fixed length for the same reason).
+ * With `mdnrnn.alignEpisodeEnds`, each training episode gets one extra terminal step (a copy of
+ * its last latent) and drops its first (L + 1) mod (seqLen + 1) steps, so its last training
+ * window ends on the extra step and the real last step's done flag is a target. Without this a
+ * done head cannot learn: the last stored step has no next z, so no window can use its done flag
+ * as a target (only the inputs' flags are targets), and random-offset windows rarely come near
+ * an episode's end anyway. (The Doom reference padded every episode for the same reason.)
  */
 export function seriesStage(config: RunConfig, iteration: number): Stage {
   const collect = stageName('collect', iteration);
@@ -54,16 +55,27 @@ export function seriesStage(config: RunConfig, iteration: number): Stage {
           const episode = await encoded.readEpisode(entry);
           mu.set(toFloat32(episode.arrays.mu!).subarray(0, Z), i * Z);
           logvar.set(toFloat32(episode.arrays.logvar!).subarray(0, Z), i * Z);
-          const skip = align ? entry.length % windowLength : 0;
-          if (entry.length - skip > 0 && !written.has(entry.id)) {
+          // Aligned: one terminal step is appended (a copy of the last latent) so the last real
+          // step's done flag has a next z and becomes a training target, then the start is trimmed
+          // so the windows end on that appended step.
+          const length = align ? entry.length + 1 : entry.length;
+          const skip = align ? length % windowLength : 0;
+          if (length - skip > 0 && !written.has(entry.id)) {
             const trimmed: Record<string, unknown> = {};
             for (const [key, nd] of Object.entries(episode.arrays)) {
               const step = nd.data.length / entry.length;
-              trimmed[key] = nd.data.subarray(skip * step);
+              let data = nd.data;
+              if (align) {
+                const padded = new (data.constructor as new (n: number) => typeof data)(data.length + step);
+                padded.set(data as never);
+                if (key !== 'rewards') padded.set(data.subarray(data.length - step) as never, data.length); // mu, logvar, actions, dones (1) repeat
+                data = padded;
+              }
+              trimmed[key] = data.subarray(skip * step);
             }
             await writer.writeEpisode(trimmed, { id: entry.id });
           }
-          kept += entry.length - skip;
+          kept += length - skip;
           dropped += skip;
           progress.update(i + 1);
         }

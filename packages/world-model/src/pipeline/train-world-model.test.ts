@@ -25,8 +25,14 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     expect(series.episodes.length).toBe(2);
     for (const entry of series.episodes) {
       expect(entry.length % (config.mdnrnn.seqLen + 1)).toBe(0);
-      const dones = (await series.readEpisode(entry)).arrays.dones!.data;
-      expect(dones[dones.length - 1]).toBe(1);
+      const { arrays } = await series.readEpisode(entry);
+      const dones = arrays.dones!.data;
+      // The last real step (a target in the last window) is done; the appended step copies it.
+      expect([dones[dones.length - 2], dones[dones.length - 1]]).toEqual([1, 1]);
+      expect(Array.from(dones).filter((d) => d === 1)).toHaveLength(2);
+      const Z = 8;
+      const mu = arrays.mu!.data;
+      expect(Array.from(mu.subarray(mu.length - Z))).toEqual(Array.from(mu.subarray(mu.length - 2 * Z, mu.length - Z)));
     }
     const best = JSON.parse(await readFile(join(dir, 'controller', 'best.json'), 'utf8'));
     expect(best.params).toHaveLength(8 + 2 * 16); // doom form: [z, c, h], z 8, LSTM 16
