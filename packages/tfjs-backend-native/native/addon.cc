@@ -957,6 +957,8 @@ napi_value Info(napi_env env, napi_callback_info) {
   return obj;
 }
 
+#include "lstm_sequence.h"
+
 napi_value Init(napi_env env, napi_value exports) {
   if (const char* t = std::getenv("WORLDMODELS_NUM_THREADS")) {
     int n = std::atoi(t);
@@ -979,6 +981,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"fill", nullptr, Fill, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lstmSequence", nullptr, LstmSequence, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lstmSequenceGrad", nullptr, LstmSequenceGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

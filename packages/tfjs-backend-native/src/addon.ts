@@ -25,6 +25,13 @@ export interface NativeAddon {
   copyBlock(src: Float32Array, srcShape: Int32Array, srcBegin: Int32Array,
     dst: Float32Array, dstShape: Int32Array, dstBegin: Int32Array, block: Int32Array): void;
   fill(out: Float32Array, value: number): void;
+  lstmSequence(x: Float32Array, kernel: Float32Array, bias: Float32Array, h0: Float32Array, c0: Float32Array,
+    keep: Float32Array | null, out: Float32Array, gates: Float32Array, cells: Float32Array,
+    B: number, T: number, I: number, H: number, forgetBias: number): void;
+  lstmSequenceGrad(dy: Float32Array, x: Float32Array, kernel: Float32Array, h0: Float32Array, c0: Float32Array,
+    keep: Float32Array | null, out: Float32Array, gates: Float32Array, cells: Float32Array,
+    dx: Float32Array, dKernel: Float32Array, dBias: Float32Array, dh0: Float32Array, dc0: Float32Array,
+    B: number, T: number, I: number, H: number): void;
   setNumThreads(n: number): void;
   info(): { onednn: string; onednnHash: string; threads: number; isa: string; threading: string; cachedConvPlans: number };
 }

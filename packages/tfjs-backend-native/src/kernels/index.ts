@@ -1,6 +1,7 @@
 import { conv2DBackpropFilterKernel, conv2DBackpropInputKernel, conv2DKernel, fusedConv2DKernel } from './conv.js';
 import { addNKernel, binaryKernels, compareKernels, unaryKernels } from './elementwise.js';
 import type { NativeKernelSpec } from './kernel.js';
+import { lstmSequenceGradKernel, lstmSequenceKernel } from './lstm-sequence.js';
 import { batchMatMulKernel, fusedMatMulKernel } from './matmul.js';
 import { reduceKernels, transposeKernel } from './reduce.js';
 import { concatKernel, packKernel, padKernel, sliceKernel } from './slice.js';
@@ -23,6 +24,8 @@ export const nativeKernels: NativeKernelSpec[] = [
   padKernel,
   concatKernel,
   packKernel,
+  lstmSequenceKernel,
+  lstmSequenceGradKernel,
 ];
 
 export const overriddenKernelNames: string[] = nativeKernels.map((k) => k.kernelName);
