@@ -73,8 +73,8 @@ export function mdnrnnTrain(batch = 100, steps = 100, reps = 5): CaseResult {
   const p = createMdnRnn();
   const vars = Object.values(p);
   const opt = tf.train.adam(1e-3);
-  const x = tf.randomNormal([steps, batch, INPUT], 0, 1, 'float32', 3) as tf.Tensor3D; // [T, B, 35]
-  const target = tf.randomNormal([steps, batch, Z], 0, 1, 'float32', 4) as tf.Tensor3D; // [T, B, 32]
+  const x = tf.randomNormal([batch, steps, INPUT], 0, 1, 'float32', 3) as tf.Tensor3D; // [B, T, 35]
+  const target = tf.randomNormal([batch, steps, Z], 0, 1, 'float32', 4) as tf.Tensor3D; // [B, T, 32]
   const step = () => {
     tf.tidy(() => {
       const { value, grads } = opt.computeGradients(() => mdnLoss(p, x, target), vars);
