@@ -3,8 +3,8 @@ export { MaskedPixelCNN, type MaskedPixelCNNConfig } from './masked-pixelcnn.js'
 export { DEFAULT_GATED_CONFIG, resolveGatedConfig, type GatedPixelCNNConfig } from './config.js';
 export type { PixelModel } from './pixel-model.js';
 export { MaskedConv2D, type MaskedConv2DOptions } from './layers/masked-conv2d.js';
-export { GatedLayer, type GatedLayerOptions, type ConditionTerms } from './layers/gated-layer.js';
-export { causalKernelMask, channelGroup, contiguousGroups, gatedGroups, type MaskType } from './layers/masks.js';
+export { GatedLayer, type GatedLayerOptions, type ConditionTerms, type GatePair } from './layers/gated-layer.js';
+export { causalKernelMask, channelGroup, contiguousGroups, type MaskType } from './layers/masks.js';
 export { downShift } from './layers/shifts.js';
 export { VariableStore } from './layers/variable-store.js';
 export { categoricalNll, sampleCategorical, LEVELS } from './output/categorical.js';

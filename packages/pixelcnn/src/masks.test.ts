@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { causalKernelMask, channelGroup, contiguousGroups, gatedGroups } from './layers/masks.js';
+import { causalKernelMask, channelGroup, contiguousGroups } from './layers/masks.js';
 
 describe('causal masks', () => {
   it('splits channels into contiguous groups and rejects uneven splits', () => {
     expect(contiguousGroups(6, 3)).toEqual([0, 0, 1, 1, 2, 2]);
-    expect(gatedGroups(3, 3)).toEqual([0, 1, 2, 0, 1, 2]);
     expect(contiguousGroups(4, 1)).toEqual([0, 0, 0, 0]);
     expect(() => channelGroup(0, 5, 3)).toThrow(/5 channels cannot be split into 3/);
   });

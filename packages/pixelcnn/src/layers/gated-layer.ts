@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { causalKernelMask, contiguousGroups, gatedGroups } from './masks.js';
+import { causalKernelMask, contiguousGroups } from './masks.js';
 import { padHW } from './shifts.js';
 import type { VariableStore } from './variable-store.js';
 
@@ -24,11 +24,21 @@ export interface GatedLayerOptions {
   residual: boolean;
 }
 
+/**
+ * A gated pre-activation kept as its two halves: `f` goes through tanh, `g` through σ. The halves
+ * have their own kernels, so no activation tensor is ever split along its channel axis (a strided
+ * copy that the CPU backends do element by element).
+ */
+export type GatePair = {
+  f: tf.Tensor4D; // [.., F]
+  g: tf.Tensor4D; // [.., F]
+};
+
 /** Per-layer conditioning terms V·h, broadcast over positions. */
-export interface ConditionTerms {
-  v: tf.Tensor4D; // [B, 1, 1, 2F]
-  h: tf.Tensor4D; // [B, 1, 1, 2F]
-}
+export type ConditionTerms = {
+  v: GatePair; // [B, 1, 1, F] each
+  h: GatePair; // [B, 1, 1, F] each
+};
 
 /**
  * One layer of the Gated PixelCNN (van den Oord et al. 2016, "Conditional Image Generation with
@@ -59,13 +69,15 @@ export class GatedLayer {
     this.kw = k;
     this.hw = (k + 1) / 2;
     this.n = (s2) => `${name}/${s2}`;
-    const outGroups = gatedGroups(f, groups);
     const featureGroups = contiguousGroups(f, groups);
-    store.kernel(this.n('v_kernel'), [this.kh, this.kw, inChannels, 2 * f]);
-    store.zeros(this.n('v_bias'), [2 * f]);
-    store.kernel(this.n('h_kernel'), [1, this.hw, inChannels, 2 * f], causalKernelMask(1, this.hw, inGroups, outGroups, first ? 'A' : 'B', [0, this.hw - 1]));
-    store.zeros(this.n('h_bias'), [2 * f]);
-    store.kernel(this.n('v_to_h'), [1, 1, 2 * f, 2 * f]);
+    const hMask = causalKernelMask(1, this.hw, inGroups, featureGroups, first ? 'A' : 'B', [0, this.hw - 1]);
+    for (const half of ['f', 'g'] as const) {
+      store.kernel(this.n(`v_kernel_${half}`), [this.kh, this.kw, inChannels, f]);
+      store.zeros(this.n(`v_bias_${half}`), [f]);
+      store.kernel(this.n(`h_kernel_${half}`), [1, this.hw, inChannels, f], hMask);
+      store.zeros(this.n(`h_bias_${half}`), [f]);
+      store.kernel(this.n(`v_to_h_${half}`), [1, 1, 2 * f, f]);
+    }
     if (d > 0) {
       store.kernel(this.n('cond_v'), [d, 2 * f]);
       store.kernel(this.n('cond_h'), [d, 2 * f]);
@@ -82,7 +94,7 @@ export class GatedLayer {
   static paramCount(o: Pick<GatedLayerOptions, 'kernelSize' | 'inChannels' | 'features' | 'skipChannels' | 'conditionSize'>): number {
     const kh = (o.kernelSize + 1) / 2;
     const f2 = 2 * o.features;
-    let n = kh * o.kernelSize * o.inChannels * f2 + f2; // vertical
+    let n = kh * o.kernelSize * o.inChannels * f2 + f2; // vertical (tanh and σ halves)
     n += kh * o.inChannels * f2 + f2; // horizontal (1 × ⌈k/2⌉)
     n += f2 * f2; // vertical → horizontal
     n += 2 * o.conditionSize * f2; // V_v, V_h
@@ -95,34 +107,43 @@ export class GatedLayer {
   conditionTerms(cond: tf.Tensor2D | undefined): ConditionTerms | null {
     if (this.options.conditionSize === 0) return null;
     if (!cond) throw new Error(`${this.name}: this model is conditional (conditionSize ${this.options.conditionSize}); pass a conditioning tensor [B, ${this.options.conditionSize}]`);
-    const f2 = 2 * this.options.features;
-    return tf.tidy(() => ({
-      v: tf.reshape(tf.matMul(cond, this.store.get(this.n('cond_v')) as tf.Tensor2D), [-1, 1, 1, f2]) as tf.Tensor4D, // [B, 1, 1, 2F]
-      h: tf.reshape(tf.matMul(cond, this.store.get(this.n('cond_h')) as tf.Tensor2D), [-1, 1, 1, f2]) as tf.Tensor4D, // [B, 1, 1, 2F]
-    }));
+    const f = this.options.features;
+    return tf.tidy(() => {
+      const halves = (name: string): GatePair => {
+        const y = tf.matMul(cond, this.store.get(this.n(name)) as tf.Tensor2D); // [B, 2F] (small: split directly)
+        const [a, b] = tf.split(y, 2, 1);
+        return { f: tf.reshape(a!, [-1, 1, 1, f]) as tf.Tensor4D, g: tf.reshape(b!, [-1, 1, 1, f]) as tf.Tensor4D }; // [B, 1, 1, F] each
+      };
+      return { v: halves('cond_v'), h: halves('cond_h') };
+    });
   }
 
   /**
    * Vertical pre-activation from an input already padded with kh − 1 rows on top (or a window of
-   * kh rows): [B, R, W, in] → [B, R − kh + 1, W, 2F].
+   * kh rows): [B, R, W, in] → [B, R − kh + 1, W, F] per half.
    */
-  verticalPre(topPadded: tf.Tensor4D, cond: ConditionTerms | null): tf.Tensor4D {
+  verticalPre(topPadded: tf.Tensor4D, cond: ConditionTerms | null): GatePair {
     return tf.tidy(() => {
       const half = (this.kw - 1) / 2;
       const x = padHW(topPadded, [0, 0], [half, half]); // [B, R, W + k − 1, in]
-      let y = tf.add(tf.conv2d(x, this.store.get(this.n('v_kernel')) as tf.Tensor4D, 1, 'valid'), this.store.get(this.n('v_bias'))); // [B, R − kh + 1, W, 2F]
-      if (cond) y = tf.add(y, cond.v);
-      return y as tf.Tensor4D;
+      const one = (h: 'f' | 'g') => {
+        const y = tf.add(tf.conv2d(x, this.store.get(this.n(`v_kernel_${h}`)) as tf.Tensor4D, 1, 'valid'), this.store.get(this.n(`v_bias_${h}`))); // [B, R − kh + 1, W, F]
+        return (cond ? tf.add(y, cond.v[h]) : y) as tf.Tensor4D;
+      };
+      return { f: one('f'), g: one('g') };
     });
   }
 
   /**
    * Horizontal pre-activation from an input padded with ⌈k/2⌉ − 1 columns on the left (or a window
    * of that many columns ending at the current pixel), plus `offset` from
-   * {@link horizontalOffset} at the same positions: [B, R, C', in] → [B, R, C' − ⌈k/2⌉ + 1, 2F].
+   * {@link horizontalOffset} at the same positions: [B, R, C', in] → [B, R, C' − ⌈k/2⌉ + 1, F] per half.
    */
-  horizontalPre(leftPadded: tf.Tensor4D, offset: tf.Tensor4D): tf.Tensor4D {
-    return tf.tidy(() => tf.add(tf.conv2d(leftPadded, this.store.masked(this.n('h_kernel')) as tf.Tensor4D, 1, 'valid'), offset) as tf.Tensor4D);
+  horizontalPre(leftPadded: tf.Tensor4D, offset: GatePair): GatePair {
+    return tf.tidy(() => {
+      const one = (h: 'f' | 'g') => tf.add(tf.conv2d(leftPadded, this.store.masked(this.n(`h_kernel_${h}`)) as tf.Tensor4D, 1, 'valid'), offset[h]) as tf.Tensor4D;
+      return { f: one('f'), g: one('g') };
+    });
   }
 
   /**
@@ -130,24 +151,20 @@ export class GatedLayer {
    * (a 1×1 of its pre-activation), the bias and V_h·h. Position-wise, so the cached sampler
    * computes it once per row.
    */
-  horizontalOffset(vPre: tf.Tensor4D, cond: ConditionTerms | null): tf.Tensor4D {
+  horizontalOffset(vPre: GatePair, cond: ConditionTerms | null): GatePair {
     return tf.tidy(() => {
-      const y = tf.add(this.verticalToHorizontal(vPre), this.store.get(this.n('h_bias'))); // [.., 2F]
-      return (cond ? tf.add(y, cond.h) : y) as tf.Tensor4D;
+      const both = tf.concat([vPre.f, vPre.g], 3) as tf.Tensor4D; // [.., 2F]
+      const one = (h: 'f' | 'g') => {
+        const y = tf.add(tf.conv2d(both, this.store.get(this.n(`v_to_h_${h}`)) as tf.Tensor4D, 1, 'valid'), this.store.get(this.n(`h_bias_${h}`))); // [.., F]
+        return (cond ? tf.add(y, cond.h[h]) : y) as tf.Tensor4D;
+      };
+      return { f: one('f'), g: one('g') };
     });
   }
 
-  /** The 1×1 link from the vertical pre-activation [.., 2F] into the horizontal stack [.., 2F]. */
-  verticalToHorizontal(vPre: tf.Tensor4D): tf.Tensor4D {
-    return tf.conv2d(vPre, this.store.get(this.n('v_to_h')) as tf.Tensor4D, 1, 'valid');
-  }
-
-  /** tanh(a) ⊙ σ(b) with [a, b] the two halves of the last axis: [.., 2F] → [.., F]. */
-  gate(pre: tf.Tensor4D): tf.Tensor4D {
-    return tf.tidy(() => {
-      const [a, b] = tf.split(pre, 2, 3);
-      return tf.mul(tf.tanh(a!), tf.sigmoid(b!)) as tf.Tensor4D;
-    });
+  /** tanh(f) ⊙ σ(g) (eq. 4): [.., F] × 2 → [.., F]. */
+  gate(pre: GatePair): tf.Tensor4D {
+    return tf.tidy(() => tf.mul(tf.tanh(pre.f), tf.sigmoid(pre.g)) as tf.Tensor4D);
   }
 
   /** The horizontal stack's output: 1×1 of the gate, plus the input when residual. */
@@ -170,8 +187,8 @@ export class GatedLayer {
    */
   apply(vIn: tf.Tensor4D, hIn: tf.Tensor4D, cond: ConditionTerms | null): { v: tf.Tensor4D; h: tf.Tensor4D; skip: tf.Tensor4D | undefined } {
     return tf.tidy(() => {
-      const vPre = this.verticalPre(padHW(vIn, [this.kh - 1, 0], [0, 0]), cond); // [B, H, W, 2F]
-      const hPre = this.horizontalPre(padHW(hIn, [0, 0], [this.hw - 1, 0]), this.horizontalOffset(vPre, cond)); // [B, H, W, 2F]
+      const vPre = this.verticalPre(padHW(vIn, [this.kh - 1, 0], [0, 0]), cond); // [B, H, W, F] × 2
+      const hPre = this.horizontalPre(padHW(hIn, [0, 0], [this.hw - 1, 0]), this.horizontalOffset(vPre, cond)); // [B, H, W, F] × 2
       const gated = this.gate(hPre); // [B, H, W, F]
       return { v: this.gate(vPre), h: this.horizontalOut(gated, hIn), skip: this.skipOut(gated) ?? undefined };
     });

@@ -22,15 +22,6 @@ export function contiguousGroups(size: number, groups: number): number[] {
   return Array.from({ length: size }, (_, i) => channelGroup(i, size, groups));
 }
 
-/**
- * Groups of a gated layer's 2·F pre-activation channels: the tanh half [0, F) and the sigmoid
- * half [F, 2F) each split in the same blocks, so channel j and j + F share a group.
- */
-export function gatedGroups(features: number, groups: number): number[] {
-  const half = contiguousGroups(features, groups);
-  return [...half, ...half];
-}
-
 /** Whether input group `gin` may feed output group `gout` at the centre tap. */
 export function centreAllowed(gin: number, gout: number, type: MaskType): boolean {
   return type === 'A' ? gin < gout : gin <= gout;

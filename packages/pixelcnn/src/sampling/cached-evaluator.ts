@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GatedPixelCNN } from '../gated-pixelcnn.js';
 import { scaleByte } from '../image-input.js';
-import type { ConditionTerms } from '../layers/gated-layer.js';
+import type { ConditionTerms, GatePair } from '../layers/gated-layer.js';
 import type { PixelEvaluator } from './pixel-evaluator.js';
 
 /**
@@ -22,8 +22,8 @@ export class CachedGatedEvaluator implements PixelEvaluator {
   private readonly terms: (ConditionTerms | null)[];
   /** Recent vertical outputs per layer, one [B, 1, W, F] tensor per row, oldest first. */
   private readonly vRows: tf.Tensor4D[][];
-  /** This row's horizontal offset (vertical link + bias + V_h·h) per layer [B, 1, W, 2F]. */
-  private offsets: tf.Tensor4D[] = [];
+  /** This row's horizontal offset (vertical link + bias + V_h·h) per layer [B, 1, W, F] × 2. */
+  private offsets: GatePair[] = [];
   /** This row's horizontal outputs per layer and column [B, 1, 1, F]. */
   private hCols: (tf.Tensor4D | undefined)[][];
   private readonly h: number;
@@ -37,7 +37,7 @@ export class CachedGatedEvaluator implements PixelEvaluator {
     cond: tf.Tensor2D | undefined,
   ) {
     [this.h, this.w, this.c] = model.imageShape;
-    this.terms = model.conditionTerms(cond).map((t) => (t ? { v: tf.keep(t.v), h: tf.keep(t.h) } : null));
+    this.terms = model.conditionTerms(cond).map((t) => (t ? { v: keepPair(t.v), h: keepPair(t.h) } : null));
     this.vRows = model.layers.map(() => []);
     this.hCols = model.layers.map(() => []);
   }
@@ -45,12 +45,12 @@ export class CachedGatedEvaluator implements PixelEvaluator {
   beginRow(row: number): void {
     this.disposeRow();
     const layers = this.model.layers;
-    const offsets: tf.Tensor4D[] = [];
+    const offsets: GatePair[] = [];
     tf.tidy(() => {
       let input = this.canvasRows(row - layers[0]!.kh, layers[0]!.kh); // [B, kh, W, C]: rows above (down-shifted input)
       layers.forEach((layer, l) => {
         const vPre = layer.verticalPre(input, this.terms[l]!); // [B, 1, W, 2F]
-        offsets.push(tf.keep(layer.horizontalOffset(vPre, this.terms[l]!))); // [B, 1, W, 2F]
+        offsets.push(keepPair(layer.horizontalOffset(vPre, this.terms[l]!))); // [B, 1, W, F] × 2
         const rows = this.vRows[l]!;
         rows.push(tf.keep(layer.gate(vPre))); // [B, 1, W, F]
         const next = layers[l + 1];
@@ -72,8 +72,9 @@ export class CachedGatedEvaluator implements PixelEvaluator {
       let hPrev: tf.Tensor4D | null = null;
       let skip: tf.Tensor4D | null = null;
       layers.forEach((layer, l) => {
-        const f2 = 2 * layer.options.features;
-        const offset = tf.slice(this.offsets[l]!, [0, 0, col, 0], [this.batch, 1, 1, f2]) as tf.Tensor4D; // [B, 1, 1, 2F]
+        const f = layer.options.features;
+        const at = (t: tf.Tensor4D) => tf.slice(t, [0, 0, col, 0], [this.batch, 1, 1, f]) as tf.Tensor4D; // [B, 1, 1, F]
+        const offset = { f: at(this.offsets[l]!.f), g: at(this.offsets[l]!.g) };
         const gated = layer.gate(layer.horizontalPre(input, offset)); // [B, 1, 1, F]
         const hOut = layer.horizontalOut(gated, hPrev ?? gated); // [B, 1, 1, F] (the first layer ignores its input)
         const s = layer.skipOut(gated);
@@ -100,11 +101,11 @@ export class CachedGatedEvaluator implements PixelEvaluator {
   dispose(): void {
     this.disposeRow();
     for (const rows of this.vRows) for (const t of rows.splice(0)) t.dispose();
-    for (const t of this.terms) if (t) tf.dispose([t.v, t.h]);
+    for (const t of this.terms) if (t) tf.dispose([t.v.f, t.v.g, t.h.f, t.h.g]);
   }
 
   private disposeRow(): void {
-    tf.dispose(this.offsets);
+    for (const o of this.offsets) tf.dispose([o.f, o.g]);
     this.offsets = [];
     for (const cols of this.hCols) for (const t of cols) t?.dispose();
     this.hCols = this.model.layers.map(() => []);
@@ -137,4 +138,8 @@ export class CachedGatedEvaluator implements PixelEvaluator {
     }
     return tf.tensor4d(out, [this.batch, 1, n, c]);
   }
+}
+
+function keepPair(p: GatePair): GatePair {
+  return { f: tf.keep(p.f), g: tf.keep(p.g) };
 }
