@@ -112,6 +112,30 @@ describe.skipIf(!HAVE_REDIS)('evaluatePopulationOnQueue with 3 worker processes'
     for (const w of workers.filter((w) => w.name !== 'w1')) expect(w.child.exitCode).toBe(null); // the workers rode out both restarts
   });
 
+  it("runs controller-es's trainController on the queue pool unchanged, riding out a Redis restart between generations", async () => {
+    const spec = { module: BENCHMARK_EVALUATOR, options: { function: 'ellipsoid', noise: 0.2 } };
+    const { queue } = await pools(spec);
+    const { trainController, RUN_FILES } = await import('@worldmodels/controller-es');
+    const run = async (runDir: string, pool?: QueueEvaluationPool) =>
+      trainController({
+        es: new CMAES({ dim: 5, sigma: 0.5, popSize: 6, seed: 13 }),
+        generations: 3, episodesPerMember: 2, evalEvery: 3, evalEpisodes: 4, seed: 6, runDir,
+        evaluator: spec, workers: 0,
+        // trainController only calls pool.run(jobs) and evaluatePopulation({ pool }); a typed
+        // `pool?: { run, close }` in controller-es would drop this cast.
+        ...(pool && { pool: pool as unknown as EvaluationPool }),
+        onGeneration: async (record) => {
+          if (pool && record.generation === 1) await redis.restart();
+        },
+      });
+    const onQueue = await run(join(tmp, 'run-queue'), queue);
+    const here = await run(join(tmp, 'run-local'));
+    expect(Array.from(onQueue.es.mean)).toEqual(Array.from(here.es.mean));
+    expect(onQueue.best?.score).toBe(here.best?.score);
+    const read = async (dir: string) => JSON.parse(await readFile(join(tmp, dir, RUN_FILES.checkpoint), 'utf8')) as unknown;
+    expect(await read('run-queue')).toEqual(await read('run-local'));
+  });
+
   it('gets V/M checkpoints to workers by content hash from a URL, verified, and refuses corrupted ones', async () => {
     const target = Float64Array.from([0.5, -1, 2, 0.25]);
     const dir = join(tmp, 'model');
