@@ -43,6 +43,8 @@ describe.skipIf(!HAVE_REDIS)('evaluatePopulationOnQueue with 3 worker processes'
     const spec = { module: BENCHMARK_EVALUATOR, options: { function: 'rosenbrock', noise: 0.3, delayMs: 15 } };
     const { queue, local } = await pools(spec);
     expect(await queue.connection.queue.getWorkersCount()).toBe(3);
+    const completedJobs = new Set<string>();
+    queue.connection.events.on('completed', ({ jobId }) => completedJobs.add(jobId));
     const onQueue = new CMAES({ dim: 8, sigma: 0.4, popSize: 12, seed: 21 });
     const here = new CMAES({ dim: 8, sigma: 0.4, popSize: 12, seed: 21 });
     for (let g = 0; g < 2; g++) {
@@ -58,11 +60,15 @@ describe.skipIf(!HAVE_REDIS)('evaluatePopulationOnQueue with 3 worker processes'
       here.tell(l.fitness);
     }
     expect(Array.from(onQueue.mean)).toEqual(Array.from(here.mean));
+    expect(completedJobs.size).toBe(2 * 12); // one job per candidate and generation (3 episodes ≤ episodesPerJob 16)
     // One job per candidate here (episodes batched), or per episode with episodesPerJob: 1.
     const perEpisode = await QueueEvaluationPool.open({ redis: redis.url, makeWorker: spec, episodesPerJob: 1 });
     closers.push(() => perEpisode.close());
     const candidates = onQueue.ask();
+    const perEpisodeJobs = new Set<string>();
+    perEpisode.connection.events.on('completed', ({ jobId }) => perEpisodeJobs.add(jobId));
     const a = await evaluatePopulationOnQueue({ candidates, episodes: 2, seed: 8, generation: 2, commonSeeds: true, queue: perEpisode });
+    expect(perEpisodeJobs.size).toBe(12 * 2);
     const { evaluatePopulation } = await import('@worldmodels/controller-es');
     expect(a).toEqual(await evaluatePopulation({ candidates, episodes: 2, seed: 8, generation: 2, commonSeeds: true, pool: local }));
   });

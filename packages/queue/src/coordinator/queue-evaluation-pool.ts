@@ -12,7 +12,11 @@ export interface QueueEvaluationPoolOptions extends QueueConnectionOptions, Omit
   makeWorker: WorkerSpec;
   /** V/M checkpoints by content hash ({@link publishCheckpoint}); each becomes evaluator option `name` on the worker. */
   checkpoints?: Record<string, CheckpointRef>;
-  /** Episodes of one candidate per job (default 0: all of a candidate's episodes in one job). */
+  /**
+   * At most this many consecutive episodes of one candidate per job (default 16; 0 = no limit).
+   * A job's episodes run in parallel on one worker's threads; smaller batches spread one
+   * candidate (e.g. 1024 evaluation episodes of the mean) over more machines.
+   */
   episodesPerJob?: number;
   /** Attempts per job, failures and stalls counted (default 3). */
   maxAttempts?: number;
@@ -46,13 +50,13 @@ export class QueueEvaluationPool {
     };
     this.evaluatorHash = sha256(stableJson(this.evaluator));
     this.maxAttempts = options.maxAttempts ?? 3;
-    this.episodesPerJob = options.episodesPerJob ?? 0;
+    this.episodesPerJob = options.episodesPerJob ?? 16;
   }
 
   /** Connects to Redis (failing fast with the URL when it is unreachable). */
   static async open(options: QueueEvaluationPoolOptions): Promise<QueueEvaluationPool> {
     if (!options?.makeWorker || typeof options.makeWorker !== 'object') throw new Error('QueueEvaluationPool needs makeWorker: { module, options?, exportName? }');
-    const per = options.episodesPerJob ?? 0;
+    const per = options.episodesPerJob ?? 16;
     if (!Number.isInteger(per) || per < 0) throw new Error(`episodesPerJob must be an integer ≥ 0, got ${per}`);
     const attempts = options.maxAttempts ?? 3;
     if (!Number.isInteger(attempts) || attempts < 1) throw new Error(`maxAttempts must be an integer ≥ 1, got ${attempts}`);

@@ -1,6 +1,9 @@
 import type { Job } from 'bullmq';
 import type { QueueConnection } from './queue-connection.js';
 
+/** Unfinished jobs looked at per poll tick. */
+const POLL_BATCH = 200;
+
 /** One job for {@link runJobs}: its id is a content hash, so adding it twice is harmless. */
 export interface QueuedJob<D> {
   id: string;
@@ -15,7 +18,7 @@ export interface RunJobsOptions {
   maxAttempts?: number;
   /** Delay before a failed job is retried, ms (default 200). */
   backoffMs?: number;
-  /** How often unfinished jobs are checked directly (results normally arrive as events), ms (default 1 000). */
+  /** How often unfinished jobs are checked directly, up to 200 per tick (results normally arrive as events), ms (default 1 000). */
   pollIntervalMs?: number;
   /** Warn through `log` when nothing finished for this long and no worker is connected, ms (default 30 000). */
   idleWarningMs?: number;
@@ -62,6 +65,7 @@ export async function runJobs<D, R>(
     let lastProgress = Date.now();
     let warned = false;
     let timer: NodeJS.Timeout | null = null;
+    let cursor = 0;
 
     const finish = (error: Error | null): void => {
       if (finished) return;
@@ -130,7 +134,13 @@ export async function runJobs<D, R>(
       timer = null;
       if (finished) return;
       try {
-        for (const id of [...pending.keys()]) await inspect(id);
+        // A slice of the unfinished jobs per tick (round robin): results normally come as events,
+        // so this only catches what events missed (a Redis restart) without flooding Redis.
+        const ids = [...pending.keys()];
+        if (cursor >= ids.length) cursor = 0;
+        const slice = ids.slice(cursor, cursor + POLL_BATCH);
+        cursor += POLL_BATCH;
+        await Promise.all(slice.map((id) => inspect(id)));
         if (!finished && !warned && Date.now() - lastProgress > idleWarningMs && (await queue.getWorkersCount()) === 0) {
           warned = true;
           log(`waiting for workers: none is connected to queue '${connection.name}' at ${connection.target.display} (start one with: worldmodels worker --redis ${connection.target.display} --queue ${connection.name})`);
