@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadVariables, saveVariables } from '@worldmodels/core';
+import { loadVariables, lstmSequence, saveVariables } from '@worldmodels/core';
 import { Rng } from '@worldmodels/core/rng';
 import { inputSize, outputLayout, resolveMDNRNNConfig, type MDNRNNConfig } from './config.js';
 import { glorotUniform } from './glorot.js';
-import { lstmCellFromGates, stackSteps, type LSTMState } from './lstm-cell.js';
+import { lstmCellFromGates, type LSTMState } from './lstm-cell.js';
 import { mixtureNegLogLikelihood, splitMixture, weightedSigmoidCrossEntropy, type MixtureParams } from './mixture.js';
 import { decodeReferenceJson, encodeReferenceJson } from './reference-json.js';
 import { sampleMixture } from './sample-mixture.js';
@@ -161,9 +161,8 @@ export class MDNRNN {
     const c = this.config;
     return tf.tidy(() => {
       const [B, T] = z.shape;
-      const hs: tf.Tensor2D[] = [];
-      const state = this.scan(z, actions, options, (_t, h) => hs.push(h));
-      const hidden = tf.reshape(stackSteps(hs), [B * T, c.hiddenSize]) as tf.Tensor2D; // [B·T, H]
+      const { hs, state } = this.scan(z, actions, options);
+      const hidden = tf.reshape(hs, [B * T, c.hiddenSize]) as tf.Tensor2D; // [B·T, H]
       const heads = this.head(hidden);
       const K = c.mixtures;
       const out: MDNSequenceOutput = {
@@ -207,11 +206,12 @@ export class MDNRNN {
   }
 
   /**
-   * The recurrence shared by `unroll` and `loss`: calls `onStep(t, h_t)` for every step and
-   * returns the final state. Inputs are sliced per step (no gradient flows into them); the kernel
-   * is split once into its input and recurrent rows.
+   * The recurrence shared by `unroll` and `loss`: the hidden state of every step [B, T, H] and the
+   * final state, computed by core's fused `lstmSequence` (one op forward and one backward over the
+   * whole sequence; native kernels where the backend has them). Restart flags zero h and c before
+   * their step, as the Doom reference does.
    */
-  private scan(z: tf.Tensor3D, actions: tf.Tensor3D, options: { state?: LSTMState; restart?: tf.Tensor2D }, onStep: (t: number, h: tf.Tensor2D) => void): LSTMState {
+  private scan(z: tf.Tensor3D, actions: tf.Tensor3D, options: { state?: LSTMState; restart?: tf.Tensor2D }): { hs: tf.Tensor3D; state: LSTMState } {
     this.checkAlive();
     const c = this.config;
     const [B, T] = z.shape;
@@ -221,10 +221,9 @@ export class MDNRNN {
     }
     if (options.restart && !c.restartInput) throw new Error('MDNRNN got restart flags but the model was built without restartInput');
     if (options.restart && (options.restart.shape[0] !== B || options.restart.shape[1] !== T)) throw new Error(`MDNRNN needs restart flags of shape [${B}, ${T}], got [${options.restart.shape}]`);
-    const I = inputSize(c);
     const H = c.hiddenSize;
     const parts: tf.Tensor[] = [z, actions];
-    let keep: tf.Tensor2D | null = null;
+    let keep: tf.Tensor2D | undefined;
     if (c.restartInput) {
       const flags = options.restart ? tf.cast(options.restart, 'float32') : tf.zeros([B, T]); // [B, T]
       parts.push(tf.expandDims(flags, 2)); // [B, T, 1]
@@ -232,23 +231,11 @@ export class MDNRNN {
     }
     const x = tf.concat(parts, 2) as tf.Tensor3D; // [B, T, I]
     const kernel = this.variable('lstm/kernel') as tf.Tensor2D; // [I + H, 4H]
-    const wx = tf.slice(kernel, [0, 0], [I, 4 * H]) as tf.Tensor2D; // [I, 4H]
-    const wh = tf.slice(kernel, [I, 0], [H, 4 * H]) as tf.Tensor2D; // [H, 4H]
-    const bias = this.variable('lstm/bias');
-    let state: LSTMState = options.state ?? { h: tf.zeros([B, H]), c: tf.zeros([B, H]) };
-    for (let t = 0; t < T; t++) {
-      let { h, c: cell } = state;
-      if (keep) {
-        const k = tf.slice(keep, [0, t], [B, 1]); // [B, 1]
-        h = tf.mul(h, k);
-        cell = tf.mul(cell, k);
-      }
-      const xt = tf.reshape(tf.slice(x, [0, t, 0], [B, 1, I]), [B, I]) as tf.Tensor2D; // [B, I]
-      const gates = tf.add(tf.add(tf.matMul(xt, wx), tf.matMul(h, wh)), bias) as tf.Tensor2D; // [B, 4H]
-      state = lstmCellFromGates(gates, cell, c.forgetBias);
-      onStep(t, state.h);
-    }
-    return state;
+    const bias = this.variable('lstm/bias') as tf.Tensor1D; // [4H]
+    const h0 = (options.state?.h ?? tf.zeros([B, H])) as tf.Tensor2D;
+    const c0 = (options.state?.c ?? tf.zeros([B, H])) as tf.Tensor2D;
+    const { hs, h, c: cT } = lstmSequence(x, kernel, bias, h0, c0, { forgetBias: c.forgetBias, ...(keep && { keep }) });
+    return { hs: hs as tf.Tensor3D, state: { h: h as tf.Tensor2D, c: cT as tf.Tensor2D } };
   }
 
   /** Samples z_{t+1} [B, Z] from a step's mixture at temperature τ (see {@link sampleMixture}). */
