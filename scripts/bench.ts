@@ -19,6 +19,7 @@ const MODULES = [
   'packages/core/src/backend/wasm/bench.ts',
   'packages/envs/bench/index.ts',
   'packages/controller-es/bench/index.ts',
+  'packages/queue/bench/index.ts',
   'packages/world-model/bench/index.ts',
   'packages/pixelcnn/bench/index.ts',
   'packages/flows/bench/index.ts',
