@@ -76,8 +76,10 @@ export class GatedLayer {
       store.zeros(this.n(`v_bias_${half}`), [f]);
       store.kernel(this.n(`h_kernel_${half}`), [1, this.hw, inChannels, f], hMask);
       store.zeros(this.n(`h_bias_${half}`), [f]);
-      store.kernel(this.n(`v_to_h_${half}`), [1, 1, 2 * f, f]);
     }
+    // The vertical → horizontal 1×1 as four F×F blocks (from each vertical half to each horizontal
+    // half), so neither its input nor its gradient is ever concatenated or split along channels.
+    for (const from of ['f', 'g'] as const) for (const to of ['f', 'g'] as const) store.kernel(this.n(`v_to_h_${from}${to}`), [1, 1, f, f]);
     if (d > 0) {
       store.kernel(this.n('cond_v'), [d, 2 * f]);
       store.kernel(this.n('cond_h'), [d, 2 * f]);
@@ -153,9 +155,9 @@ export class GatedLayer {
    */
   horizontalOffset(vPre: GatePair, cond: ConditionTerms | null): GatePair {
     return tf.tidy(() => {
-      const both = tf.concat([vPre.f, vPre.g], 3) as tf.Tensor4D; // [.., 2F]
+      const link = (from: 'f' | 'g', to: 'f' | 'g') => tf.conv2d(vPre[from], this.store.get(this.n(`v_to_h_${from}${to}`)) as tf.Tensor4D, 1, 'valid'); // [.., F]
       const one = (h: 'f' | 'g') => {
-        const y = tf.add(tf.conv2d(both, this.store.get(this.n(`v_to_h_${h}`)) as tf.Tensor4D, 1, 'valid'), this.store.get(this.n(`h_bias_${h}`))); // [.., F]
+        const y = tf.add(tf.add(link('f', h), link('g', h)), this.store.get(this.n(`h_bias_${h}`))); // [.., F]
         return (cond ? tf.add(y, cond.h[h]) : y) as tf.Tensor4D;
       };
       return { f: one('f'), g: one('g') };
