@@ -50,7 +50,7 @@ interface Budget {
 
 const BUDGETS: Record<'small' | 'full', Budget> = {
   small: { trainFrames: 256, testFrames: 64, evalFrames: 4, zSize: 32, vaeWidth: 0.125, vaeSteps: 6, vaeBatch: 8, pixelSteps: 4, pixelBatch: 4, decoder: { features: 12, layers: 2, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, checkpointEvery: 2, gridEvery: 0 },
-  full: { trainFrames: 20000, testFrames: 2000, evalFrames: 256, zSize: 32, vaeWidth: 1, vaeSteps: 20000, vaeBatch: 32, pixelSteps: 20000, pixelBatch: 16, decoder: { features: 48, layers: 8, firstKernelSize: 7, skipChannels: 48, headChannels: 96 }, checkpointEvery: 250, gridEvery: 5000 },
+  full: { trainFrames: 20000, testFrames: 2000, evalFrames: 256, zSize: 32, vaeWidth: 1, vaeSteps: 10000, vaeBatch: 32, pixelSteps: 6000, pixelBatch: 16, decoder: { features: 24, layers: 5, firstKernelSize: 5, skipChannels: 24, headChannels: 48 }, checkpointEvery: 250, gridEvery: 1000 },
 };
 
 function parseArgs(argv: string[]): { budget: 'small' | 'full'; out: string; seed: number } {
