@@ -33,7 +33,7 @@ function paper(env: EnvKind): RunConfig {
       gradClip: 1,
       doneHead: !carracing,
       rewardHead: carracing,
-      alignEpisodeEnds: !carracing,
+      padEpisodeEnds: !carracing,
       checkpointEvery: 500,
     },
     controller: {

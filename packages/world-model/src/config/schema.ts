@@ -52,11 +52,8 @@ export const mdnrnnSchema = z.strictObject({
   doneHead: z.boolean(),
   /** Predict the reward, so CarRacing can be trained in the dream. */
   rewardHead: z.boolean(),
-  /**
-   * Trim each episode's start so training windows end on its last step: every terminal step is
-   * seen (needed by the done head; the Doom reference padded episodes instead).
-   */
-  alignEpisodeEnds: z.boolean(),
+  /** Follow each training episode by seqLen copies of its last step (done 1): needed by the done head (the Doom reference padded episodes too). */
+  padEpisodeEnds: z.boolean(),
   checkpointEvery: positiveInt,
 });
 

@@ -13,23 +13,21 @@ import { DATA_DIR, ENCODED_DIR, INITIAL_Z_FILE, SERIES_DIR, stageDir, stageName 
  * frames' (mu, logvar) as the dream's initial latents, and then the series M trains on
  * (`series/`).
  *
- * With `mdnrnn.alignEpisodeEnds`, each training episode gets one extra terminal step (a copy of
- * its last latent) and drops its first (L + 1) mod (seqLen + 1) steps, so its last training
- * window ends on the extra step and the real last step's done flag is a target. Without this a
- * done head cannot learn: the last stored step has no next z, so no window can use its done flag
- * as a target (only the inputs' flags are targets), and random-offset windows rarely come near
- * an episode's end anyway. (The Doom reference padded every episode for the same reason.)
+ * With `mdnrnn.padEpisodeEnds`, every episode of the training series is followed by seqLen
+ * copies of its last step (done 1, reward 0), as the Doom reference padded its episodes. Without
+ * padding a done head cannot learn: the last stored step has no next z, so its done flag is never
+ * a target. (Aligning windows to the episode end instead teaches the done head the window
+ * position: in the dream every episode then ended after about one window.)
  */
 export function seriesStage(config: RunConfig, iteration: number): Stage {
   const collect = stageName('collect', iteration);
   const vae = stageName('vae', iteration);
-  const align = config.mdnrnn.alignEpisodeEnds;
-  const windowLength = config.mdnrnn.seqLen + 1;
+  const pad = config.mdnrnn.padEpisodeEnds ? config.mdnrnn.seqLen : 0;
   return {
     name: stageName('series', iteration),
     dir: stageDir('series', iteration),
     inputs: [collect, vae],
-    settings: { alignEpisodeEnds: align, ...(align && { windowLength }) },
+    settings: { pad },
     async run(ctx) {
       const model = await loadVision(ctx.inputs[vae]!);
       const encodedDir = join(ctx.dir, ENCODED_DIR);
@@ -47,36 +45,38 @@ export function seriesStage(config: RunConfig, iteration: number): Stage {
       const N = encoded.episodes.length;
       const mu = new Float32Array(N * Z);
       const logvar = new Float32Array(N * Z);
-      let kept = 0;
-      let dropped = 0;
+      let steps = 0;
       const progress = new ProgressReporter({ total: N, label: 'series' });
       try {
         for (const [i, entry] of encoded.episodes.entries()) {
           const episode = await encoded.readEpisode(entry);
           mu.set(toFloat32(episode.arrays.mu!).subarray(0, Z), i * Z);
           logvar.set(toFloat32(episode.arrays.logvar!).subarray(0, Z), i * Z);
-          // Aligned: one terminal step is appended (a copy of the last latent) so the last real
-          // step's done flag has a next z and becomes a training target, then the start is trimmed
-          // so the windows end on that appended step.
-          const length = align ? entry.length + 1 : entry.length;
-          const skip = align ? length % windowLength : 0;
-          if (length - skip > 0 && !written.has(entry.id)) {
-            const trimmed: Record<string, unknown> = {};
+          // Padded: `pad` copies of the last step follow it (same latent and action, reward 0,
+          // done 1), so windows cut at random offsets contain the terminal step at any position and
+          // its done flag (and the "still done" after it) are training targets.
+          const length = entry.length + pad;
+          if (!written.has(entry.id)) {
+            const series: Record<string, unknown> = {};
             for (const [key, nd] of Object.entries(episode.arrays)) {
               const step = nd.data.length / entry.length;
               let data = nd.data;
-              if (align) {
-                const padded = new (data.constructor as new (n: number) => typeof data)(data.length + step);
+              if (pad > 0) {
+                const padded = new (data.constructor as new (n: number) => typeof data)(data.length + pad * step);
                 padded.set(data as never);
-                if (key !== 'rewards') padded.set(data.subarray(data.length - step) as never, data.length); // mu, logvar, actions, dones (1) repeat
+                const last = data.subarray(data.length - step);
+                for (let k = 0; k < pad; k++) {
+                  if (key === 'rewards') continue; // zeros
+                  if (key === 'dones') padded.fill(1, data.length + k * step, data.length + (k + 1) * step);
+                  else padded.set(last as never, data.length + k * step);
+                }
                 data = padded;
               }
-              trimmed[key] = data.subarray(skip * step);
+              series[key] = data;
             }
-            await writer.writeEpisode(trimmed, { id: entry.id });
+            await writer.writeEpisode(series, { id: entry.id });
           }
-          kept += length - skip;
-          dropped += skip;
+          steps += length;
           progress.update(i + 1);
         }
       } finally {
@@ -86,7 +86,7 @@ export function seriesStage(config: RunConfig, iteration: number): Stage {
         mu: { data: mu, shape: [N, Z], dtype: 'float32' },
         logvar: { data: logvar, shape: [N, Z], dtype: 'float32' },
       });
-      return { episodes: N, encoded: result.encoded, initialLatents: N, trainingSteps: kept, droppedSteps: dropped };
+      return { episodes: N, encoded: result.encoded, initialLatents: N, trainingSteps: steps, padding: pad };
     },
   };
 }

@@ -20,19 +20,20 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     for (const stage of ['collect', 'vae', 'series', 'mdnrnn', 'controller']) expect(existsSync(join(dir, stage, 'DONE.json'))).toBe(true);
     expect(existsSync(join(dir, 'vae', 'model'))).toBe(true);
     expect(existsSync(join(dir, 'series', 'initial-z.npz'))).toBe(true);
-    // Episode ends aligned for the done head: every training episode is whole windows of seqLen + 1 ending on its done step.
+    // Episodes padded for the done head: seqLen copies of the last step follow it, done 1, reward 0.
     const series = await DatasetReader.open(join(dir, 'series', 'series'));
-    expect(series.episodes.length).toBe(2);
+    const collected = await DatasetReader.open(join(dir, 'collect', 'data'));
+    expect(series.episodes.map((e) => e.length)).toEqual(collected.episodes.map((e) => e.length + config.mdnrnn.seqLen));
     for (const entry of series.episodes) {
-      expect(entry.length % (config.mdnrnn.seqLen + 1)).toBe(0);
       const { arrays } = await series.readEpisode(entry);
-      const dones = arrays.dones!.data;
-      // The last real step (a target in the last window) is done; the appended step copies it.
-      expect([dones[dones.length - 2], dones[dones.length - 1]]).toEqual([1, 1]);
-      expect(Array.from(dones).filter((d) => d === 1)).toHaveLength(2);
+      const pad = config.mdnrnn.seqLen;
+      const dones = Array.from(arrays.dones!.data);
+      expect(dones.slice(-pad - 1)).toEqual(new Array(pad + 1).fill(1));
+      expect(dones.slice(0, -pad - 1).every((d) => d === 0)).toBe(true);
+      expect(Array.from(arrays.rewards!.data.subarray(-pad)).every((r) => r === 0)).toBe(true);
       const Z = 8;
       const mu = arrays.mu!.data;
-      expect(Array.from(mu.subarray(mu.length - Z))).toEqual(Array.from(mu.subarray(mu.length - 2 * Z, mu.length - Z)));
+      expect(Array.from(mu.subarray(mu.length - Z))).toEqual(Array.from(mu.subarray(mu.length - (pad + 1) * Z, mu.length - pad * Z)));
     }
     const best = JSON.parse(await readFile(join(dir, 'controller', 'best.json'), 'utf8'));
     expect(best.params).toHaveLength(8 + 2 * 16); // doom form: [z, c, h], z 8, LSTM 16
