@@ -6,4 +6,4 @@ export { sampleMixture } from './sample-mixture.js';
 export { MDNRNNTrainer, type MDNRNNTrainerOptions, type MDNStepMetrics } from './mdn-rnn-trainer.js';
 export { trainMDNRNN, type TrainMDNRNNOptions, type TrainMDNRNNResult } from './train-mdn-rnn.js';
 export { seriesToBatch, SERIES_KEYS } from './series-batch.js';
-export { decodeReferenceJson, encodeReferenceJson, REFERENCE_SCALE } from './reference-json.js';
+export { decodeReferenceJson, encodeReferenceJson, REFERENCE_SCALE } from '@worldmodels/core';

@@ -5,7 +5,7 @@ import { inputSize, outputLayout, resolveMDNRNNConfig, type MDNRNNConfig } from 
 import { glorotUniform } from './glorot.js';
 import { lstmCellFromGates, type LSTMState } from './lstm-cell.js';
 import { mixtureNegLogLikelihood, splitMixture, weightedSigmoidCrossEntropy, type MixtureParams } from './mixture.js';
-import { decodeReferenceJson, encodeReferenceJson } from './reference-json.js';
+import { decodeReferenceJson, encodeReferenceJson } from '@worldmodels/core';
 import { sampleMixture } from './sample-mixture.js';
 
 let instanceCounter = 0;

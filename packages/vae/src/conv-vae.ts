@@ -5,7 +5,7 @@ import { IMAGE_CHANNELS, IMAGE_SIZE, STRIDE, vaeLayers, vaeVariableNames, vaeVar
 import { resolveVAEConfig, type ConvVAEConfig } from './config.js';
 import { glorotUniform } from './glorot.js';
 import { vaeLossTerms, type VAELossTerms } from './loss.js';
-import { decodeReferenceJson, encodeReferenceJson } from './reference-json.js';
+import { decodeReferenceJson, encodeReferenceJson } from '@worldmodels/core';
 
 let instanceCounter = 0;
 

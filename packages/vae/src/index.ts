@@ -7,4 +7,4 @@ export { trainVAE, type TrainVAEOptions, type TrainVAEResult } from './train-vae
 export { encodeDataset, SERIES_KIND, type EncodeDatasetOptions, type EncodeDatasetResult } from './encode-dataset.js';
 export { reconstructionGrid, writeReconstructionGrid } from './reconstruction-grid.js';
 export { framesToTensor } from './frames.js';
-export { decodeReferenceJson, encodeReferenceJson, REFERENCE_SCALE } from './reference-json.js';
+export { decodeReferenceJson, encodeReferenceJson, REFERENCE_SCALE } from '@worldmodels/core';

@@ -17,7 +17,15 @@ export function decodeReferenceJson(
   if (!Array.isArray(json)) throw new Error(`${what}: expected a JSON list of weight arrays, got ${typeof json}`);
   if (json.length !== names.length) throw new Error(`${what}: expected ${names.length} weight arrays (${names.join(', ')}), got ${json.length}`);
   const out: Record<string, tf.Tensor> = {};
-  names.forEach((name, i) => {
+  try {
+    names.forEach((name, i) => decodeOne(name, i));
+  } catch (error) {
+    tf.dispose(Object.values(out)); // nothing half-loaded survives a bad file
+    throw error;
+  }
+  return out;
+
+  function decodeOne(name: string, i: number): void {
     const shape = shapes[name]!;
     const size = shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(size);
@@ -34,9 +42,9 @@ export function decodeReferenceJson(
       for (const child of node) walk(child, depth + 1);
     };
     walk(json[i], 0);
+    if (n !== size) throw new Error(`${what}: ${name} has ${n} values, expected ${size}`);
     out[name] = tf.tensor(values, [...shape], 'float32');
-  });
-  return out;
+  }
 }
 
 /** Encodes tensors in the reference JSON form: nested arrays of round(w · 10⁴). */
