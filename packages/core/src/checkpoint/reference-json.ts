@@ -16,6 +16,7 @@ export function decodeReferenceJson(
 ): Record<string, tf.Tensor> {
   if (!Array.isArray(json)) throw new Error(`${what}: expected a JSON list of weight arrays, got ${typeof json}`);
   if (json.length !== names.length) throw new Error(`${what}: expected ${names.length} weight arrays (${names.join(', ')}), got ${json.length}`);
+  const lists: unknown[] = json;
   const out: Record<string, tf.Tensor> = {};
   try {
     names.forEach((name, i) => decodeOne(name, i));
@@ -41,7 +42,7 @@ export function decodeReferenceJson(
       if (node.length !== shape[depth]) throw new Error(`${what}: ${name} has length ${node.length} at axis ${depth}, expected shape [${shape}]`);
       for (const child of node) walk(child, depth + 1);
     };
-    walk(json[i], 0);
+    walk(lists[i], 0);
     if (n !== size) throw new Error(`${what}: ${name} has ${n} values, expected ${size}`);
     out[name] = tf.tensor(values, [...shape], 'float32');
   }
