@@ -34,6 +34,7 @@ function paper(env: EnvKind): RunConfig {
       doneHead: !carracing,
       rewardHead: carracing,
       padEpisodeEnds: !carracing,
+      donePositiveWeight: 10,
       checkpointEvery: 500,
     },
     controller: {

@@ -52,6 +52,8 @@ export const mdnrnnSchema = z.strictObject({
   doneHead: z.boolean(),
   /** Predict the reward, so CarRacing can be trained in the dream. */
   rewardHead: z.boolean(),
+  /** Weight of positive examples in the done head's loss (Doom reference: 10). */
+  donePositiveWeight: positive,
   /** Follow each training episode by seqLen copies of its last step (done 1): needed by the done head (the Doom reference padded episodes too). */
   padEpisodeEnds: z.boolean(),
   checkpointEvery: positiveInt,

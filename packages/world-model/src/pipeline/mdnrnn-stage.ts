@@ -23,7 +23,7 @@ export function mdnrnnStage(config: RunConfig, iteration: number): Stage {
       const result = await trainMDNRNN({
         series: join(ctx.inputs[series]!, SERIES_DIR),
         runDir: ctx.dir,
-        model: { hiddenSize: c.hiddenSize, mixtures: c.mixtures, doneHead: c.doneHead, rewardHead: c.rewardHead, restartInput: c.doneHead },
+        model: { hiddenSize: c.hiddenSize, mixtures: c.mixtures, doneHead: c.doneHead, donePositiveWeight: c.donePositiveWeight, rewardHead: c.rewardHead, restartInput: c.doneHead },
         epochs: c.epochs,
         batchSize: c.batchSize,
         seqLen: c.seqLen,
