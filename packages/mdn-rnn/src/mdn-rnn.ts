@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadVariables, lstmSequence, saveVariables } from '@worldmodels/core';
+import { loadVariablesModel, lstmSequence, saveVariables } from '@worldmodels/core';
 import { Rng } from '@worldmodels/core/rng';
 import { inputSize, outputLayout, resolveMDNRNNConfig, type MDNRNNConfig } from './config.js';
 import { glorotUniform } from './glorot.js';
@@ -289,21 +289,7 @@ export class MDNRNN {
 
   /** Loads a model saved with {@link MDNRNN.save}. */
   static async load(dir: string): Promise<MDNRNN> {
-    const { tensors, metadata } = await loadVariables(dir);
-    try {
-      const meta = metadata as { kind?: string; config?: Partial<MDNRNNConfig> };
-      if (meta.kind !== 'MDNRNN' || !meta.config) throw new Error(`checkpoint ${dir} does not hold an MDNRNN (metadata kind ${String(meta.kind)})`);
-      const m = new MDNRNN(meta.config);
-      try {
-        m.setWeights(tensors);
-      } catch (error) {
-        m.dispose();
-        throw error;
-      }
-      return m;
-    } finally {
-      tf.dispose(Object.values(tensors));
-    }
+    return loadVariablesModel(dir, 'MDNRNN', 'an MDNRNN', (config: Partial<MDNRNNConfig>) => new MDNRNN(config), (m, tensors) => m.setWeights(tensors));
   }
 
   dispose(): void {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadVariables, saveVariables } from '@worldmodels/core';
+import { loadVariablesModel, saveVariables } from '@worldmodels/core';
 import { Rng } from '@worldmodels/core/rng';
 import { resolveGatedConfig, type GatedPixelCNNConfig } from './config.js';
 import { checkCondition, checkImages, scaleInput } from './image-input.js';
@@ -158,21 +158,11 @@ export class GatedPixelCNN implements PixelModel {
 
   /** Loads a model saved with {@link GatedPixelCNN.save}. */
   static async load(dir: string): Promise<GatedPixelCNN> {
-    const { tensors, metadata } = await loadVariables(dir);
-    try {
-      const meta = metadata as { kind?: string; config?: Partial<GatedPixelCNNConfig> };
-      if (meta.kind !== 'GatedPixelCNN' || !meta.config) throw new Error(`checkpoint ${dir} does not hold a GatedPixelCNN (metadata kind ${String(meta.kind)})`);
-      const model = new GatedPixelCNN(meta.config);
-      try {
-        model.store.setWeights(tensors, `checkpoint ${dir}`);
-      } catch (error) {
-        model.dispose();
-        throw error;
-      }
-      return model;
-    } finally {
-      tf.dispose(Object.values(tensors));
-    }
+    return loadVariablesModel(
+      dir, 'GatedPixelCNN', 'a GatedPixelCNN',
+      (config: Partial<GatedPixelCNNConfig>) => new GatedPixelCNN(config),
+      (model, tensors) => model.store.setWeights(tensors, `checkpoint ${dir}`),
+    );
   }
 
   /** Runs `fn` with the masked kernels computed once (used by the samplers; weights must not change inside). */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadVariables, saveVariables } from '@worldmodels/core';
+import { loadVariablesModel, saveVariables } from '@worldmodels/core';
 import { Rng } from '@worldmodels/core/rng';
 import { IMAGE_CHANNELS, IMAGE_SIZE, STRIDE, vaeLayers, vaeVariableNames, vaeVariableShapes, type LayerSpec } from './architecture.js';
 import { resolveVAEConfig, type ConvVAEConfig } from './config.js';
@@ -168,21 +168,7 @@ export class ConvVAE {
 
   /** Loads a ConvVAE saved with {@link ConvVAE.save}. */
   static async load(dir: string): Promise<ConvVAE> {
-    const { tensors, metadata } = await loadVariables(dir);
-    try {
-      const meta = metadata as { kind?: string; config?: Partial<ConvVAEConfig> };
-      if (meta.kind !== 'ConvVAE' || !meta.config) throw new Error(`checkpoint ${dir} does not hold a ConvVAE (metadata kind ${String(meta.kind)})`);
-      const vae = new ConvVAE(meta.config);
-      try {
-        vae.setWeights(tensors);
-      } catch (error) {
-        vae.dispose();
-        throw error;
-      }
-      return vae;
-    } finally {
-      tf.dispose(Object.values(tensors));
-    }
+    return loadVariablesModel(dir, 'ConvVAE', 'a ConvVAE', (config: Partial<ConvVAEConfig>) => new ConvVAE(config), (vae, tensors) => vae.setWeights(tensors));
   }
 
   /** Frees the variables. */

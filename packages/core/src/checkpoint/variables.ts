@@ -63,3 +63,33 @@ export async function loadVariables(dir: string, options: { expectShapes?: Recor
   const tensors = tf.io.decodeWeights(buffer, specs as tf.io.WeightsManifestEntry[]);
   return { tensors, metadata: manifest.metadata, dir: where };
 }
+
+/**
+ * Loads a raw-variable model saved with `saveVariables(dir, weights, { metadata: { kind, config } })`:
+ * checks the metadata kind, builds the model from its config, fills its weights, and disposes
+ * the loaded tensors (and the model, if filling fails). `noun` names the model in errors
+ * ("a ConvVAE", "an MDNRNN").
+ */
+export async function loadVariablesModel<M extends { dispose(): void }, C>(
+  dir: string,
+  kind: string,
+  noun: string,
+  build: (config: C, metadata: Record<string, unknown>) => M,
+  fill: (model: M, tensors: NamedTensors) => void,
+): Promise<M> {
+  const { tensors, metadata } = await loadVariables(dir);
+  try {
+    const meta = metadata as { kind?: string; config?: C };
+    if (meta.kind !== kind || !meta.config) throw new Error(`checkpoint ${dir} does not hold ${noun} (metadata kind ${String(meta.kind)})`);
+    const model = build(meta.config, metadata);
+    try {
+      fill(model, tensors);
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+    return model;
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+}

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadVariables, saveVariables } from '@worldmodels/core';
+import { loadVariablesModel, saveVariables } from '@worldmodels/core';
 import { Rng } from '@worldmodels/core/rng';
 import type { GatedPixelCNNConfig } from '../config.js';
 import { GatedPixelCNN } from '../gated-pixelcnn.js';
@@ -155,22 +155,14 @@ export class PixelVAE {
    * (e.g. a ConvVAE) needs a fresh `encoder` of the same architecture to fill.
    */
   static async load(dir: string, options: { encoder?: LatentEncoder } = {}): Promise<PixelVAE> {
-    const { tensors, metadata } = await loadVariables(dir);
-    try {
-      const meta = metadata as { kind?: string; config?: PixelVAEConfig; encoderKind?: string };
-      if (meta.kind !== 'PixelVAE' || !meta.config) throw new Error(`checkpoint ${dir} does not hold a PixelVAE (metadata kind ${String(meta.kind)})`);
-      if (meta.encoderKind === 'external' && !options.encoder) throw new Error(`checkpoint ${dir} holds a PixelVAE with an external encoder; pass options.encoder to load into`);
-      const model = new PixelVAE(meta.config, options.encoder);
-      try {
-        model.setWeights(tensors);
-      } catch (error) {
-        model.dispose();
-        throw error;
-      }
-      return model;
-    } finally {
-      tf.dispose(Object.values(tensors));
-    }
+    return loadVariablesModel(
+      dir, 'PixelVAE', 'a PixelVAE',
+      (config: PixelVAEConfig, metadata) => {
+        if (metadata.encoderKind === 'external' && !options.encoder) throw new Error(`checkpoint ${dir} holds a PixelVAE with an external encoder; pass options.encoder to load into`);
+        return new PixelVAE(config, options.encoder);
+      },
+      (model, tensors) => model.setWeights(tensors),
+    );
   }
 
   dispose(): void {
