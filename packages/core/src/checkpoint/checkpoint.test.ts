@@ -34,6 +34,28 @@ describe('checkpoints', () => {
     expect(json.weightsManifest[0].paths).toEqual(['./weights.bin']);
   });
 
+  it('stores float32 weights as half floats that load back as float32 within half precision', async () => {
+    const dir = join(tmp(), 'half');
+    const w = tf.tensor2d([[1, -2.5, 3.14159, 65504], [1e-3, -7e-5, 0, 1234.5678]]);
+    const i = tf.tensor1d([5, -6], 'int32');
+    await saveVariables(dir, { w, i }, { float16: true, metadata: { kind: 'test' } });
+    expect(readFileSync(join(dir, 'weights.bin')).byteLength).toBe(8 * 2 + 2 * 4);
+    const { tensors } = await loadVariables(dir, { expectShapes: { w: [2, 4] } });
+    expect(tensors.w!.dtype).toBe('float32');
+    const got = tensors.w!.dataSync();
+    const want = w.dataSync();
+    for (let k = 0; k < want.length; k++) expect(Math.abs(got[k]! - want[k]!)).toBeLessThanOrEqual(Math.abs(want[k]!) * 2 ** -11 + 6e-8);
+    expect(got[3]).toBe(65504);
+    expect(Array.from(tensors.i!.dataSync())).toEqual([5, -6]);
+    // the same bytes decode with tfjs' own loader (what a browser uses)
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(json.weightsManifest[0].weights[0].quantization).toEqual({ dtype: 'float16', original_dtype: 'float32' });
+    const bin = readFileSync(join(dir, 'weights.bin'));
+    const decoded = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), json.weightsManifest[0].weights);
+    expect(Array.from(decoded.w!.dataSync())).toEqual(Array.from(got));
+    tf.dispose([w, i, ...Object.values(tensors), ...Object.values(decoded)]);
+  });
+
   it('names the file and problem for truncated, corrupted, missing and mismatched checkpoints', async () => {
     const dir = join(tmp(), 'vars');
     const w = tf.ones([4, 4]);

@@ -1,5 +1,5 @@
 export { checkpointIOHandler } from './io-handler.js';
-export { saveVariables, loadVariables, loadVariablesModel, type NamedTensors, type LoadedVariables } from './variables.js';
+export { saveVariables, loadVariables, loadVariablesModel, type NamedTensors, type LoadedVariables, type SaveVariablesOptions } from './variables.js';
 export { optimizerState, restoreOptimizer } from './optimizer-state.js';
 export { CheckpointManager } from './checkpoint-manager.js';
 export { writeCheckpointDir, readCheckpointDir } from './checkpoint-dir.js';

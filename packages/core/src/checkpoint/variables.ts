@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readCheckpointDir, writeCheckpointDir } from './checkpoint-dir.js';
-import { type ModelJson, MODEL_JSON, WEIGHTS_BIN } from './weights-file.js';
+import { type ModelJson, MODEL_JSON, WEIGHTS_BIN, weightByteLength } from './weights-file.js';
+import { encodeWeightsFloat16 } from './float16-weights.js';
 
 export type NamedTensors = Record<string, tf.Tensor>;
 
@@ -12,18 +13,29 @@ export interface LoadedVariables {
   dir: string;
 }
 
+export interface SaveVariablesOptions {
+  metadata?: Record<string, unknown>;
+  /**
+   * Store float32 tensors as IEEE half floats (half the bytes; relative error ≤ 2⁻¹¹, values
+   * beyond ±65504 saturate). The manifest marks them with tfjs' standard
+   * `quantization: { dtype: 'float16' }`, so `loadVariables`, `tf.io.decodeWeights` and
+   * `tf.io.loadWeights` all return float32 tensors. For shipped weights, not for training state.
+   */
+  float16?: boolean;
+}
+
 /**
  * Saves named tensors (raw variables, optimizer slots) as a checkpoint directory: `model.json`
  * with a weights manifest and no topology, `weights.bin`, and `checkpoint.json`. The weights load
  * in a browser with `tf.io.loadWeights`.
  */
-export async function saveVariables(dir: string, tensors: NamedTensors, options: { metadata?: Record<string, unknown> } = {}): Promise<void> {
+export async function saveVariables(dir: string, tensors: NamedTensors, options: SaveVariablesOptions = {}): Promise<void> {
   const names = Object.keys(tensors);
   for (const name of names) {
     const t = tensors[name]!;
     if (t.isDisposed) throw new Error(`cannot save variable '${name}': the tensor is disposed`);
   }
-  const { data, specs } = await tf.io.encodeWeights(tensors);
+  const { data, specs } = options.float16 ? await encodeWeightsFloat16(tensors) : await tf.io.encodeWeights(tensors);
   const modelJson: ModelJson = {
     format: 'worldmodels-variables',
     generatedBy: `TensorFlow.js tfjs-core v${tf.version_core}`,
@@ -34,7 +46,7 @@ export async function saveVariables(dir: string, tensors: NamedTensors, options:
   await writeCheckpointDir(
     dir,
     { [MODEL_JSON]: JSON.stringify(modelJson), [WEIGHTS_BIN]: new Uint8Array(data) },
-    { weights: specs.map((s) => ({ name: s.name, shape: s.shape, dtype: s.dtype })), metadata: options.metadata ?? {} },
+    { weights: specs.map((s) => ({ name: s.name, shape: s.shape, dtype: s.dtype, ...(s.quantization ? { quantization: s.quantization } : {}) })), metadata: options.metadata ?? {} },
   );
 }
 
@@ -48,7 +60,7 @@ export async function loadVariables(dir: string, options: { expectShapes?: Recor
   const bin = files[WEIGHTS_BIN];
   if (!bin) throw new Error(`checkpoint ${where} has no ${WEIGHTS_BIN}`);
   const specs = manifest.weights;
-  const expectedBytes = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (s.dtype === 'bool' ? 1 : 4), 0);
+  const expectedBytes = specs.reduce((n, s) => n + weightByteLength(s as tf.io.WeightsManifestEntry), 0);
   if (bin.byteLength !== expectedBytes) throw new Error(`${where}/${WEIGHTS_BIN} holds ${bin.byteLength} bytes but the manifest describes ${expectedBytes}`);
   if (options.expectShapes) {
     for (const [name, shape] of Object.entries(options.expectShapes)) {
