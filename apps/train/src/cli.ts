@@ -1,7 +1,8 @@
 #!/usr/bin/env node
+import { registerAgentCommand } from '@worldmodels/agent-app';
 import { worldmodelsProgram } from './program.js';
 
-worldmodelsProgram()
+registerAgentCommand(worldmodelsProgram())
   .parseAsync(process.argv)
   .catch((error: unknown) => {
     process.stderr.write(`worldmodels: ${error instanceof Error ? error.message : String(error)}\n`);
