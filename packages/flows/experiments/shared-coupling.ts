@@ -5,12 +5,15 @@
  *
  * For each data set (CarRacing frames at 32×32 and procedurally generated shapes at 32×32), trains
  * Glow without sharing, with one coupling network per level and with one for the whole flow, each for the same
- * wall-clock budget, and reports parameter count, parameter memory, peak memory of one training
- * step (tf.profile), mean step time, steps done and test bits/dim. Every run checkpoints and
- * resumes after a kill; finished runs are not redone.
+ * compute budget (process CPU seconds spent in training steps, all threads: on a shared machine
+ * wall-clock time depends on the other processes), and reports parameter count, parameter and
+ * Adam-state memory, peak memory of one training step (tf.profile), CPU and wall seconds per step,
+ * steps done and test bits/dim. Every run checkpoints and resumes after a kill; finished runs are
+ * not redone.
  *
  *   node --conditions=worldmodels-source --import tsx packages/flows/experiments/shared-coupling.ts \
- *     --budget-seconds 3600 --out runs/shared-coupling
+ *     --budget-cpu-seconds 300 --out runs/shared-coupling
+ *   ... --budget-seconds 600       # a wall-clock budget instead (or as well: whichever ends first)
  *   ... --tiny                     # a smoke run of a few seconds per variant
  *   ... --dataset-dir data/carracing  # CarRacing frames from a rollout store instead of the env
  */
@@ -44,7 +47,10 @@ interface Options {
   out: string;
   datasets: string[];
   datasetDir: string | null;
+  /** Wall-clock seconds of training steps per run (Infinity: none). */
   budgetSeconds: number;
+  /** Process CPU seconds of training steps per run (Infinity: none). */
+  budgetCpuSeconds: number;
   levels: number;
   steps: number;
   width: number;
@@ -65,7 +71,8 @@ function options(): Options {
       out: { type: 'string', default: 'runs/shared-coupling' },
       data: { type: 'string', default: 'carracing,shapes' },
       'dataset-dir': { type: 'string' },
-      'budget-seconds': { type: 'string', default: '1800' },
+      'budget-seconds': { type: 'string' },
+      'budget-cpu-seconds': { type: 'string' },
       levels: { type: 'string', default: '3' },
       steps: { type: 'string', default: '8' },
       width: { type: 'string', default: '128' },
@@ -84,15 +91,16 @@ function options(): Options {
   });
   if (values.help) {
     process.stdout.write(
-      'shared-coupling: trains Glow with and without shared coupling networks for the same wall-clock budget.\n' +
+      'shared-coupling: trains Glow with and without shared coupling networks for the same compute budget.\n' +
         '  --out DIR              results, checkpoints and cached data (default runs/shared-coupling)\n' +
         '  --data LIST            carracing,shapes (default both)\n' +
         '  --dataset-dir DIR      CarRacing frames from a rollout store (core DatasetReader) instead of the env\n' +
-        '  --budget-seconds N     training time per run (default 1800)\n' +
+        '  --budget-cpu-seconds N process CPU seconds (all threads) of training steps per run (default 300)\n' +
+        '  --budget-seconds N     wall-clock seconds of training steps per run (default none; with both, the first reached ends a run)\n' +
         '  --levels L --steps K --width W --batch B --n-bits N --coupling KIND --lr R --warmup S\n' +
         '  --train-frames N --test-frames N --seed S\n' +
         '  --variants LIST        sharing scopes to compare: none,level,flow (default all three)\n' +
-        '  --tiny                 smoke test: L=2, K=2, width 16, 64/32 frames, 10 s per run\n',
+        '  --tiny                 smoke test: L=2, K=2, width 16, 64/32 frames, at most 5 CPU seconds per run\n',
     );
     process.exit(0);
   }
@@ -105,7 +113,13 @@ function options(): Options {
     out: values.out!,
     datasets: values.data!.split(',').filter(Boolean),
     datasetDir: values['dataset-dir'] ?? null,
-    budgetSeconds: num('budget-seconds', values['budget-seconds']),
+    budgetSeconds: values['budget-seconds'] === undefined ? Infinity : num('budget-seconds', values['budget-seconds']),
+    budgetCpuSeconds:
+      values['budget-cpu-seconds'] === undefined
+        ? values['budget-seconds'] === undefined
+          ? 300
+          : Infinity
+        : num('budget-cpu-seconds', values['budget-cpu-seconds']),
     levels: num('levels', values.levels),
     steps: num('steps', values.steps),
     width: num('width', values.width),
@@ -119,7 +133,7 @@ function options(): Options {
     variants: values.variants!.split(',').filter(Boolean) as ShareScope[],
     seed: Math.floor(Number(values.seed)),
   };
-  if (values.tiny) Object.assign(o, { levels: 2, steps: 2, width: 16, trainFrames: 64, testFrames: 32, budgetSeconds: Math.min(o.budgetSeconds, 10), warmup: 5 });
+  if (values.tiny) Object.assign(o, { levels: 2, steps: 2, width: 16, trainFrames: 64, testFrames: 32, budgetCpuSeconds: Math.min(o.budgetCpuSeconds, 5), warmup: 5 });
   for (const d of o.datasets) if (d !== 'carracing' && d !== 'shapes') throw new Error(`--data: unknown data set '${d}' (carracing, shapes)`);
   for (const v of o.variants) if (!['none', 'level', 'flow'].includes(v)) throw new Error(`--variants: unknown sharing scope '${v}' (none, level, flow)`);
   return o;
@@ -168,21 +182,35 @@ async function framesFromStore(dir: string, count: number, seed: number, split: 
 interface RunResult {
   dataset: string;
   share: ShareScope;
+  /** The model and training settings of the run (a finished run is reused only when they match). */
+  setup: string;
   parameters: number;
   trainableParameters: number;
+  /** Bytes of the model's stored values. */
   parameterBytes: number;
+  /** Bytes that live across steps once training runs: parameters and Adam's two moments. */
+  persistentBytes: number;
+  /** Peak bytes TensorFlow.js holds during one training step (persistent bytes included). */
   peakStepBytes: number;
-  stepSeconds: number;
+  cpuSecondsPerStep: number;
+  wallSecondsPerStep: number;
   steps: number;
-  trainSeconds: number;
+  cpuSeconds: number;
+  wallSeconds: number;
   testBitsPerDim: number;
-  budgetSeconds: number;
+  budgetCpuSeconds: number | null;
+  budgetSeconds: number | null;
   backend: string;
   complete: boolean;
 }
 
 function glowConfig(o: Options, share: ShareScope): Partial<GlowConfig> & { imageShape: [number, number, number] } {
   return { imageShape: [SIZE, SIZE, 3], levels: o.levels, steps: o.steps, width: o.width, nBits: o.nBits, coupling: o.coupling, share, seed: o.seed };
+}
+
+/** Names the settings a run's checkpoints belong to (runs with other settings get their own directory). */
+function setupTag(o: Options): string {
+  return `L${o.levels}-K${o.steps}-w${o.width}-b${o.batch}-${o.nBits}bit-${o.coupling}-lr${o.lr}-wu${o.warmup}-n${o.trainFrames}-s${o.seed}`;
 }
 
 function batchOf(frames: Uint8Array, indices: number[]): tf.Tensor4D {
@@ -193,20 +221,28 @@ function batchOf(frames: Uint8Array, indices: number[]): tf.Tensor4D {
 }
 
 /**
- * Peak bytes TensorFlow.js holds for a fresh model during one training step (after a warm-up step
- * that creates Adam's slots): parameters, optimizer state and the step's activations and
- * gradients, measured above whatever was allocated before the model was built.
+ * Memory of training a fresh model, in bytes above whatever TensorFlow.js held before it was
+ * built. `persistent`: what stays allocated between steps after a first step has created Adam's
+ * slots (parameters, first and second moments). `peak`: the largest total TensorFlow.js holds
+ * during the next step — tf.profile takes the engine's byte count after every kernel, so this
+ * is the tracked maximum over the step's forward pass, backward pass and update (persistent bytes,
+ * the batch, activations kept for the backward pass, gradients and temporaries). Memory a
+ * backend keeps outside tensors (kernel scratch space, reusable buffers) is not counted.
  */
-async function peakStepBytes(o: Options, share: ShareScope, frames: Uint8Array): Promise<number> {
+async function stepMemory(o: Options, share: ShareScope, frames: Uint8Array): Promise<{ persistent: number; peak: number }> {
   const base = tf.memory().numBytes;
   const trainer = await FlowTrainer.create(() => buildGlow(glowConfig(o, share)), { learningRate: o.lr, warmupSteps: o.warmup });
-  const idx = Array.from({ length: o.batch }, (_, i) => i % (frames.length / (SIZE * SIZE * 3)));
-  trainer.trainStep({ images: batchOf(frames, idx) });
-  const info = await tf.profile(() => {
-    trainer.trainStep({ images: batchOf(frames, idx) });
-  });
-  trainer.dispose();
-  return info.peakBytes - base;
+  try {
+    const idx = Array.from({ length: o.batch }, (_, i) => i % (frames.length / (SIZE * SIZE * 3)));
+    trainer.trainStep({ images: batchOf(frames, idx) }); // actnorm init and Adam's slots
+    const persistent = tf.memory().numBytes - base;
+    const info = await tf.profile(() => {
+      trainer.trainStep({ images: batchOf(frames, idx) });
+    });
+    return { persistent, peak: info.peakBytes - base };
+  } finally {
+    trainer.dispose();
+  }
 }
 
 async function testBitsPerDim(trainer: FlowTrainer, frames: Uint8Array): Promise<number> {
@@ -222,17 +258,20 @@ async function testBitsPerDim(trainer: FlowTrainer, frames: Uint8Array): Promise
   return sum / n;
 }
 
+const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+
 async function runOne(o: Options, dataset: string, share: ShareScope, backend: string): Promise<RunResult> {
-  const dir = join(o.out, 'runs', `${dataset}-${share}`);
+  const setup = setupTag(o);
+  const dir = join(o.out, 'runs', setup, `${dataset}-${share}`);
   const resultPath = join(dir, 'result.json');
   if (existsSync(resultPath)) {
     const r = JSON.parse(await readFile(resultPath, 'utf8')) as RunResult;
-    if (r.complete && r.budgetSeconds === o.budgetSeconds) return r;
+    if (r.complete && r.setup === setup && r.budgetCpuSeconds === finiteOrNull(o.budgetCpuSeconds) && r.budgetSeconds === finiteOrNull(o.budgetSeconds)) return r;
   }
   const train = await loadSplit(o, dataset, 'train');
   const test = await loadSplit(o, dataset, 'test');
   const nTrain = train.length / (SIZE * SIZE * 3);
-  const peakBytes = await peakStepBytes(o, share, train); // before the trained model exists
+  const memory = await stepMemory(o, share, train); // before the trained model exists
   const trainer = await FlowTrainer.create(() => buildGlow(glowConfig(o, share)), {
     learningRate: o.lr,
     warmupSteps: o.warmup,
@@ -241,40 +280,50 @@ async function runOne(o: Options, dataset: string, share: ShareScope, backend: s
     checkpointEvery: 50,
     seed: o.seed,
   });
-  if (trainer.step > 0) process.stderr.write(`${dataset}/${share}: resuming at step ${trainer.step} (${trainer.elapsedSeconds.toFixed(0)} s done)\n`);
+  const label = `${dataset}/${share}`;
+  if (trainer.step > 0) process.stderr.write(`${label}: resuming at step ${trainer.step} (${trainer.cpuSeconds.toFixed(0)} CPU s, ${trainer.elapsedSeconds.toFixed(0)} s done)\n`);
   const metrics = await MetricsLogger.open(join(dir, 'metrics.jsonl'));
   try {
     await trainer.run({
       seconds: o.budgetSeconds,
+      cpuSeconds: o.budgetCpuSeconds,
       nextBatch: (step) => {
         const rng = new Rng(o.seed).derive('batch', step);
         return { images: batchOf(train, Array.from({ length: o.batch }, () => rng.int(nTrain))) };
       },
       onStep: async (s) => {
         if (s.step % 10 === 0) {
-          await metrics.log({ step: s.step, loss: s.loss, grad_norm: s.gradNorm, lr: s.learningRate, elapsed: trainer.elapsedSeconds });
-          process.stderr.write(`${dataset}/${share} step ${s.step} bits/dim ${s.loss.toFixed(3)} (${trainer.elapsedSeconds.toFixed(0)}/${o.budgetSeconds} s)\n`);
+          await metrics.log({ step: s.step, loss: s.loss, grad_norm: s.gradNorm, lr: s.learningRate, cpu_seconds: trainer.cpuSeconds, elapsed: trainer.elapsedSeconds });
+          process.stderr.write(
+            `${label} step ${s.step} bits/dim ${s.loss.toFixed(3)} (${trainer.cpuSeconds.toFixed(0)}/${o.budgetCpuSeconds} CPU s, ${trainer.elapsedSeconds.toFixed(0)} s wall)\n`,
+          );
         }
       },
     });
   } catch (error) {
-    if (error instanceof FlowTrainingDivergedError) process.stderr.write(`${dataset}/${share}: ${error.message}\n`);
+    if (error instanceof FlowTrainingDivergedError) process.stderr.write(`${label}: ${error.message}\n`);
     throw error;
   }
+  const steps = Math.max(1, trainer.step);
   const result: RunResult = {
     dataset,
     share,
+    setup,
     parameters: trainer.model.parameterCount(),
     trainableParameters: trainer.model.trainableParameterCount(),
     parameterBytes: trainer.model.params.bytes(),
-    peakStepBytes: peakBytes,
-    stepSeconds: trainer.elapsedSeconds / Math.max(1, trainer.step),
+    persistentBytes: memory.persistent,
+    peakStepBytes: memory.peak,
+    cpuSecondsPerStep: trainer.cpuSeconds / steps,
+    wallSecondsPerStep: trainer.elapsedSeconds / steps,
     steps: trainer.step,
-    trainSeconds: trainer.elapsedSeconds,
+    cpuSeconds: trainer.cpuSeconds,
+    wallSeconds: trainer.elapsedSeconds,
     testBitsPerDim: await testBitsPerDim(trainer, test),
-    budgetSeconds: o.budgetSeconds,
+    budgetCpuSeconds: finiteOrNull(o.budgetCpuSeconds),
+    budgetSeconds: finiteOrNull(o.budgetSeconds),
     backend,
-    complete: trainer.elapsedSeconds >= o.budgetSeconds,
+    complete: trainer.cpuSeconds >= o.budgetCpuSeconds || trainer.elapsedSeconds >= o.budgetSeconds,
   };
   // Pictures: samples at T = 0.7 and an interpolation between two test frames.
   const samples = trainer.model.sample(16, { temperature: 0.7, seed: 1 });
@@ -291,13 +340,13 @@ async function runOne(o: Options, dataset: string, share: ShareScope, backend: s
 
 function table(results: RunResult[]): string {
   const rows = [
-    '| data set | sharing | trainable parameters | parameter MiB | peak step MiB | step ms | steps | test bits/dim | backend |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---|',
+    '| data set | sharing | trainable parameters | parameter MiB | parameters + Adam MiB | peak step MiB | CPU s/step | wall s/step | steps | CPU s | test bits/dim |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const mib = (b: number) => (b / 2 ** 20).toFixed(2);
   for (const r of results) {
     rows.push(
-      `| ${r.dataset} | ${r.share} | ${r.trainableParameters} | ${mib(r.parameterBytes)} | ${mib(r.peakStepBytes)} | ${(r.stepSeconds * 1000).toFixed(0)} | ${r.steps} | ${r.testBitsPerDim.toFixed(3)} | ${r.backend}${r.complete ? '' : ' (budget not reached)'} |`,
+      `| ${r.dataset} | ${r.share} | ${r.trainableParameters} | ${mib(r.parameterBytes)} | ${mib(r.persistentBytes)} | ${mib(r.peakStepBytes)} | ${r.cpuSecondsPerStep.toFixed(3)} | ${r.wallSecondsPerStep.toFixed(3)} | ${r.steps} | ${r.cpuSeconds.toFixed(0)} | ${r.testBitsPerDim.toFixed(3)}${r.complete ? '' : ' (budget not reached)'} |`,
     );
   }
   return rows.join('\n');
@@ -311,8 +360,14 @@ async function main() {
   for (const dataset of o.datasets) {
     for (const share of o.variants) results.push(await runOne(o, dataset, share, backend));
   }
-  const text = `${table(results)}\n\nbudget ${o.budgetSeconds} s per run; Glow L=${o.levels}, K=${o.steps}, width ${o.width}, batch ${o.batch}, ${o.nBits}-bit, ${o.coupling}\n`;
-  await atomicWriteFile(join(o.out, 'results.md'), text);
+  const budget = [
+    Number.isFinite(o.budgetCpuSeconds) ? `${o.budgetCpuSeconds} CPU s` : null,
+    Number.isFinite(o.budgetSeconds) ? `${o.budgetSeconds} wall s` : null,
+  ].filter(Boolean).join(' or ');
+  const text =
+    `${table(results)}\n\nbudget ${budget} of training steps per run; Glow L=${o.levels}, K=${o.steps}, width ${o.width}, batch ${o.batch}, ` +
+    `${o.nBits}-bit, ${o.coupling}, lr ${o.lr}, warm-up ${o.warmup}; ${o.trainFrames} training / ${o.testFrames} test frames; backend ${backend}\n`;
+  await atomicWriteFile(join(o.out, `results-${setupTag(o)}.md`), text);
   process.stdout.write(text);
 }
 

@@ -83,6 +83,30 @@ describe('FlowTrainer', () => {
     resumed.dispose();
   });
 
+  it('counts process CPU seconds per step, stops on a CPU budget and carries the count across a resume', async () => {
+    const dir = tempDir();
+    const t = await FlowTrainer.create(build, { learningRate: 1e-3, warmupSteps: 0, checkpointDir: dir, checkpointEvery: 1000 });
+    t.trainStep(batchAt(0)); // actnorm init (not counted) and one counted step
+    const perStep = t.cpuSeconds;
+    expect(perStep).toBeGreaterThan(0);
+    // A training step runs on this thread, so its CPU time cannot be far below its wall time.
+    expect(t.cpuSeconds).toBeGreaterThan(t.elapsedSeconds * 0.2);
+    const budget = perStep * 3;
+    await t.run({ nextBatch: batchAt, cpuSeconds: budget, steps: 200 });
+    expect(t.cpuSeconds).toBeGreaterThanOrEqual(budget);
+    expect(t.step).toBeLessThan(200); // the CPU budget, not the step budget, stopped it
+    const [step, cpu] = [t.step, t.cpuSeconds];
+    t.dispose();
+    const resumed = await FlowTrainer.create(build, { checkpointDir: dir });
+    expect(resumed.step).toBe(step);
+    expect(resumed.cpuSeconds).toBeCloseTo(cpu, 9);
+    await resumed.run({ nextBatch: batchAt, cpuSeconds: budget }); // already spent: no step
+    expect(resumed.step).toBe(step);
+    await expect(resumed.run({ nextBatch: batchAt })).rejects.toThrow(/needs a budget/);
+    await expect(resumed.run({ nextBatch: batchAt, cpuSeconds: -1 })).rejects.toThrow(/cpuSeconds must be > 0/);
+    resumed.dispose();
+  });
+
   it('NaN guard: stops with a clear error, leaves the parameters and the last good checkpoint untouched', async () => {
     const dir = tempDir();
     const t = await FlowTrainer.create(build, { checkpointDir: dir, checkpointEvery: 1 });

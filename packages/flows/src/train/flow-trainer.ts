@@ -50,8 +50,14 @@ const DEFAULTS = { learningRate: 1e-3, warmupSteps: 200, clipNorm: 50, checkpoin
  */
 export class FlowTrainer {
   step = 0;
-  /** Seconds spent in `trainStep`, over all resumed runs. */
+  /** Wall-clock seconds spent in `trainStep`, over all resumed runs. */
   elapsedSeconds = 0;
+  /**
+   * Process CPU seconds (user + system, all threads: `process.cpuUsage`) spent in `trainStep`,
+   * over all resumed runs. Unlike wall-clock time it hardly depends on what else the machine
+   * runs, so it is the budget to compare models by on a shared machine.
+   */
+  cpuSeconds = 0;
   lastCheckpoint: string | null = null;
   /** The step of the last checkpoint written or restored. */
   private savedStep = -1;
@@ -86,6 +92,7 @@ export class FlowTrainer {
       const trainer = new FlowTrainer(model, options, metadata.rng as RngState);
       trainer.step = step;
       trainer.elapsedSeconds = Number(metadata.elapsedSeconds ?? 0);
+      trainer.cpuSeconds = Number(metadata.cpuSeconds ?? 0);
       trainer.lastCheckpoint = dir;
       trainer.savedStep = step;
       await restoreOptimizer(trainer.optimizer, tensors);
@@ -108,6 +115,7 @@ export class FlowTrainer {
       const callOptions = cond ? { cond } : {};
       if (!this.model.initialized) this.model.initialize(images, { ...callOptions, seed: this.rng.nextSeed() });
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       const lr = this.learningRate();
       const vars = this.model.trainableVariables();
       const noiseSeed = this.rng.nextSeed();
@@ -135,6 +143,8 @@ export class FlowTrainer {
       }
       this.step++;
       this.elapsedSeconds += (performance.now() - start) / 1000;
+      const cpu = process.cpuUsage(cpuStart);
+      this.cpuSeconds += (cpu.user + cpu.system) / 1e6;
       return stats;
     } finally {
       tf.dispose([images, ...(cond ? [cond] : [])]);
@@ -160,25 +170,32 @@ export class FlowTrainer {
     this.lastCheckpoint = await this.manager.save(
       this.step,
       { ...tensors, ...opt },
-      { ...metadata, rng: this.rng.getState(), elapsedSeconds: this.elapsedSeconds, trainer: { ...this.options } },
+      { ...metadata, rng: this.rng.getState(), elapsedSeconds: this.elapsedSeconds, cpuSeconds: this.cpuSeconds, trainer: { ...this.options } },
     );
     this.savedStep = this.step;
     return this.lastCheckpoint;
   }
 
   /**
-   * Trains until `steps` total steps or `seconds` of total training time (counted across resumes),
-   * whichever comes first, saving every `checkpointEvery` steps and at the end.
+   * Trains until `steps` total steps, `seconds` of wall-clock training time or `cpuSeconds` of
+   * process CPU time in training steps (both counted across resumes), whichever comes first,
+   * saving every `checkpointEvery` steps and at the end.
    */
   async run(options: {
     nextBatch: (step: number) => TrainBatch | Promise<TrainBatch>;
     steps?: number;
     seconds?: number;
+    cpuSeconds?: number;
     onStep?: (s: StepStats) => void | Promise<void>;
   }): Promise<void> {
-    const { steps = Infinity, seconds = Infinity } = options;
-    if (steps === Infinity && seconds === Infinity) throw new Error('run needs a step or time budget (steps or seconds)');
-    while (this.step < steps && this.elapsedSeconds < seconds) {
+    const { steps = Infinity, seconds = Infinity, cpuSeconds = Infinity } = options;
+    if (steps === Infinity && seconds === Infinity && cpuSeconds === Infinity) {
+      throw new Error('run needs a budget: steps, seconds or cpuSeconds');
+    }
+    for (const [name, v] of Object.entries({ steps, seconds, cpuSeconds })) {
+      if (!(v > 0)) throw new Error(`run: ${name} must be > 0, got ${v}`);
+    }
+    while (this.step < steps && this.elapsedSeconds < seconds && this.cpuSeconds < cpuSeconds) {
       const stats = this.trainStep(await options.nextBatch(this.step));
       await options.onStep?.(stats);
       if (this.step % this.options.checkpointEvery === 0) await this.save();
