@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveRunConfig, trainWorldModel } from '@worldmodels/world-model';
+import { exportAgent, loadMemory, resolveRunConfig, trainWorldModel } from '@worldmodels/world-model';
 import { describe, expect, it } from 'vitest';
 import { evaluateRun } from './evaluate-run.js';
 import { linePlotSvg, niceTicks } from './plot/learning-curve-svg.js';
@@ -40,6 +40,28 @@ describe('evaluateRun', () => {
     const saved = JSON.parse(await readFile(report.files.report!, 'utf8'));
     expect(saved.real.returns).toEqual(report.real.returns);
     expect(existsSync(join(run, 'eval', 'learning-curve.svg'))).toBe(true);
+
+    // The exported agent (what the repository ships) plays exactly like the run it came from.
+    const exact = await exportAgent(run, join(run, 'export-f32'), { float16: false });
+    expect(exact.files).toContain('controller-tau-0.5/best.json');
+    expect(exact.files).toContain('series/initial-z.npz');
+    expect(exact.files.some((f) => f.startsWith('collect/'))).toBe(false);
+    const replay = await evaluateRun(exact.out, { episodes: 3, gifs: false, log: quiet });
+    expect(replay.real.returns).toEqual(report.real.returns);
+    // float16: half the weight bytes, M's weights within half precision of the originals.
+    const half = await exportAgent(run, join(run, 'export-f16'));
+    const bin = (dir: string) => readFile(join(dir, 'mdnrnn', 'model', 'weights.bin'));
+    expect((await bin(half.out)).byteLength * 2).toBe((await bin(exact.out)).byteLength);
+    const [m32, m16] = [await loadMemory(join(exact.out, 'mdnrnn')), await loadMemory(join(half.out, 'mdnrnn'))];
+    const [w32, w16] = [m32.getWeights(), m16.getWeights()];
+    for (const name of Object.keys(w32)) {
+      const a = w32[name]!.dataSync();
+      const b = w16[name]!.dataSync();
+      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(Math.abs(a[i]!) * 2 ** -11 + 6e-8);
+    }
+    m32.dispose();
+    m16.dispose();
+    await expect(exportAgent(join(run, 'missing'), join(run, 'x'))).rejects.toThrow(/run config not found/);
   });
 });
 
