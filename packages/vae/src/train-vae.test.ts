@@ -80,6 +80,19 @@ describe('trainVAE', () => {
     await expect(trainVAE({ ...common(), runDir: join(tmp(), 'x'), batchSize: 100 })).rejects.toThrow(/8 frames, fewer than one batch of 100/);
   });
 
+  it('completes after `steps` steps in all, mid-epoch, also across a pause', async () => {
+    const runDir = join(tmp(), 'steps');
+    const part = await trainVAE({ ...common(), runDir, steps: 5, maxSteps: 2, checkpointEvery: 100 });
+    expect(part.completed).toBe(false);
+    part.vae.dispose();
+    const done = await trainVAE({ ...common(), runDir, steps: 5, checkpointEvery: 100 });
+    expect(done.completed).toBe(true);
+    expect(done.steps).toBe(5); // 1¼ epochs of 4 steps
+    expect(existsSync(join(runDir, 'done.json'))).toBe(true);
+    done.vae.dispose();
+    await expect(trainVAE({ ...common(), runDir: join(tmp(), 'y'), steps: 0 })).rejects.toThrow(/steps must be a positive integer, got 0/);
+  });
+
   // 100 steps on fast backends; the pure-JS backend needs ~1 s per step even at 1/8 width, so 20 there.
   const leakEpochs = isSlowBackend() ? 5 : 25;
   it(`leaks no tensors over ${leakEpochs * 4} training steps`, async () => {

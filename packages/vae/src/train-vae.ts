@@ -31,6 +31,8 @@ export interface TrainVAEOptions {
   keepCheckpoints?: number;
   /** Steps between metrics lines (default 10). */
   logEvery?: number;
+  /** Train for this many steps in all instead of whole epochs (at most `epochs` passes); the run completes there. */
+  steps?: number;
   /** Stop (with a checkpoint) once this many steps are done in total; the run is not complete. */
   maxSteps?: number;
   /** Abort like a kill: stop at once without saving; the next run resumes from the last checkpoint. */
@@ -93,7 +95,8 @@ export async function trainVAE(options: TrainVAEOptions): Promise<TrainVAEResult
   checkFrameShape(reader.manifest.arrays.observations?.shape, `data set ${reader.dir}`);
   const batchesPerEpoch = Math.floor(reader.totalSteps / batchSize);
   if (batchesPerEpoch === 0) throw new Error(`data set ${reader.dir} has ${reader.totalSteps} frames, fewer than one batch of ${batchSize}`);
-  const totalSteps = batchesPerEpoch * epochs;
+  if (options.steps !== undefined && (!Number.isInteger(options.steps) || options.steps < 1)) throw new Error(`trainVAE steps must be a positive integer, got ${options.steps}`);
+  const totalSteps = Math.min(batchesPerEpoch * epochs, options.steps ?? Infinity);
 
   const checkpoints = new CheckpointManager(join(options.runDir, 'checkpoints'), { keep: options.keepCheckpoints ?? 2 });
   const latest = await checkpoints.latest();
@@ -142,7 +145,7 @@ export async function trainVAE(options: TrainVAEOptions): Promise<TrainVAEResult
 
   let last: VAEStepMetrics | null = null;
   try {
-    for (; epoch < epochs; epoch++) {
+    training: for (; epoch < epochs; epoch++) {
       let batchInEpoch = 0;
       const dataRng = new Rng(seed).derive('vae', 'data', epoch);
       const stream = reader.frames({ batchSize, rng: dataRng, epochs: 1, dropLast: true, ...(options.bufferFrames !== undefined && { bufferFrames: options.bufferFrames }) });
@@ -152,6 +155,7 @@ export async function trainVAE(options: TrainVAEOptions): Promise<TrainVAEResult
           continue;
         }
         if (options.signal?.aborted) return { vae, steps: step, completed: false, last };
+        if (step >= totalSteps) break training;
         const x = framesToTensor(batch.observations as Uint8Array, batch.count); // [B, 64, 64, 3]
         last = trainer.step(x);
         x.dispose();

@@ -24,6 +24,8 @@ export const collectSchema = z.strictObject({
 export const vaeSchema = z.strictObject({
   zSize: positiveInt,
   epochs: positiveInt,
+  /** Train for this many steps in all instead of whole epochs (at most `epochs` passes). */
+  steps: positiveInt.optional(),
   batchSize: positiveInt,
   learningRate: positive,
   klTolerance: z.number().nonnegative(),

@@ -24,6 +24,7 @@ export function vaeStage(config: RunConfig, iteration: number): Stage {
         runDir: ctx.dir,
         model: { zSize: v.zSize, klTolerance: v.klTolerance, beta: v.beta, width: v.width },
         epochs: v.epochs,
+        ...(v.steps !== undefined && { steps: v.steps }),
         batchSize: v.batchSize,
         learningRate: v.learningRate,
         seed: stageSeed(config.seed, 'vae', iteration),
