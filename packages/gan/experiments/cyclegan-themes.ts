@@ -20,9 +20,11 @@ import { parseExperimentArgs } from './lib/args.js';
 import { cachedArrays, collectCarRacing, ndarray, prepareFrames, prepSize, type CarRacingPrep } from './lib/env-data.js';
 import { fdOfImages, featureNetworkFor, generateInBatches, realStatistics } from './lib/fd.js';
 import { writeResults } from './lib/results.js';
+import { CpuMeter } from './lib/cpu-time.js';
 
 const BUDGETS = {
   tiny: { prep: 'area32' as CarRacingPrep, train: 64, heldOut: 32, width: 4, blocks: 1, batch: 2, steps: 6, evalEvery: 3, fn: { steps: 20, featureDim: 16, width: 8, batchSize: 16 } },
+  medium: { prep: 'area32' as CarRacingPrep, train: 1000, heldOut: 200, width: 16, blocks: 3, batch: 1, steps: 800, evalEvery: 100, fn: { steps: 300, featureDim: 32, width: 16, batchSize: 32 } },
   small: { prep: 'area32' as CarRacingPrep, train: 1000, heldOut: 200, width: 16, blocks: 3, batch: 4, steps: 2000, evalEvery: 250, fn: { steps: 400, featureDim: 32, width: 16, batchSize: 32 } },
   full: { prep: 'resize64' as CarRacingPrep, train: 3000, heldOut: 500, width: 32, blocks: 6, batch: 1, steps: 20000, evalEvery: 2000, fn: { steps: 1500, featureDim: 64, width: 32, batchSize: 64 } },
 };
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
   const args = parseExperimentArgs('cyclegan-themes');
   const b = BUDGETS[args.budget];
   mkdirSync(args.runDir, { recursive: true });
+  const cpu = CpuMeter.open(args.runDir);
   const backend = await initBackend({ quiet: args.quiet });
   const log = (line: string) => !args.quiet && console.error(`cyclegan-themes: ${line}`);
   const size = prepSize(b.prep);
@@ -80,7 +83,8 @@ async function main(): Promise<void> {
     evaluate: async (step) => {
       const fd = fdOfImages(net, realY, generateInBatches(b.heldOut, 16, (m, off) => tf.tidy(() => trainer.toY(tf.slice(heldX, [off, 0, 0, 0], [m, -1, -1, -1])))));
       log(`step ${step}: Fréchet distance of G(x) to Y ${fd.toFixed(3)}`);
-      return { fd };
+      await cpu.save();
+      return { fd, cpuSeconds: cpu.total() };
     },
   });
 
@@ -102,8 +106,11 @@ async function main(): Promise<void> {
     fdIdentity,
     fdRandomInit: Number(evals.find((e) => Number(e.step) === 0)?.fd ?? NaN),
     fdFinal: Number(evals.at(-1)?.fd ?? NaN),
-    curve: evals.map((e) => ({ step: Number(e.step), fd: Number(e.fd) })),
+    curve: evals.map((e) => ({ step: Number(e.step), fd: Number(e.fd), cpuSeconds: Number(e.cpuSeconds ?? NaN) })),
+    cpuSeconds: cpu.total(),
+    processes: cpu.processes(),
   });
+  await cpu.save();
   trainer.dispose();
   net.dispose();
 }

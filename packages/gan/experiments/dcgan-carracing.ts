@@ -19,9 +19,11 @@ import { parseExperimentArgs } from './lib/args.js';
 import { cachedArrays, collectCarRacing, ndarray, prepareFrames, prepSize, type CarRacingPrep } from './lib/env-data.js';
 import { fdOfImages, featureNetworkFor, generateInBatches, realStatistics } from './lib/fd.js';
 import { writeResults } from './lib/results.js';
+import { CpuMeter } from './lib/cpu-time.js';
 
 const BUDGETS = {
   tiny: { prep: 'area32' as CarRacingPrep, train: 96, heldOut: 64, width: 8, batch: 16, steps: 8, evalEvery: 4, samples: 64, fn: { steps: 20, featureDim: 16, width: 8, batchSize: 16 } },
+  medium: { prep: 'area32' as CarRacingPrep, train: 2000, heldOut: 500, width: 32, batch: 32, steps: 1500, evalEvery: 250, samples: 500, fn: { steps: 300, featureDim: 32, width: 16, batchSize: 32 } },
   small: { prep: 'resize64' as CarRacingPrep, train: 2000, heldOut: 500, width: 32, batch: 64, steps: 1500, evalEvery: 250, samples: 500, fn: { steps: 400, featureDim: 64, width: 16, batchSize: 32 } },
   full: { prep: 'resize64' as CarRacingPrep, train: 10000, heldOut: 2000, width: 64, batch: 128, steps: 10000, evalEvery: 1000, samples: 2000, fn: { steps: 1500, featureDim: 64, width: 32, batchSize: 64 } },
 };
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
   const args = parseExperimentArgs('dcgan-carracing');
   const b = BUDGETS[args.budget];
   mkdirSync(args.runDir, { recursive: true });
+  const cpu = CpuMeter.open(args.runDir);
   const backend = await initBackend({ quiet: args.quiet });
   const log = (line: string) => !args.quiet && console.error(`dcgan-carracing: ${line}`);
   const size = prepSize(b.prep);
@@ -76,7 +79,8 @@ async function main(): Promise<void> {
       const fd = fdOfImages(net, real, generateInBatches(b.samples, 64, (n, off) => tf.tidy(() => trainer.generate(tf.slice(zEval, [off, 0], [n, -1]) as tf.Tensor2D))));
       curve.push({ step, fd });
       log(`step ${step}: Fréchet distance ${fd.toFixed(3)}`);
-      return { fd };
+      await cpu.save();
+      return { fd, cpuSeconds: cpu.total() };
     },
   });
 
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
   tf.dispose([z, grid, a, c, path, walk, zEval]);
 
   const metrics = await import('@worldmodels/core/progress').then((m) => m.MetricsLogger.read(join(args.runDir, 'metrics.jsonl')));
-  const evals = metrics.filter((r) => r.kind === 'eval').map((r) => ({ step: Number(r.step), fd: Number(r.fd) }));
+  const evals = metrics.filter((r) => r.kind === 'eval').map((r) => ({ step: Number(r.step), fd: Number(r.fd), cpuSeconds: Number(r.cpuSeconds ?? NaN) }));
   await writeResults(args.runDir, {
     experiment: 'dcgan-carracing',
     budget: args.budget,
@@ -103,7 +107,10 @@ async function main(): Promise<void> {
     fdFinal: evals.at(-1)?.fd ?? null,
     fdRealVsReal: realVsReal,
     fdCurve: evals.length ? evals : curve,
+    cpuSeconds: cpu.total(),
+    processes: cpu.processes(),
   });
+  await cpu.save();
   trainer.dispose();
   net.dispose();
 }

@@ -23,11 +23,13 @@ import { parseExperimentArgs } from './lib/args.js';
 import { cachedArrays, collectPong, ndarray } from './lib/env-data.js';
 import { fdOfImages, featureNetworkFor, generateInBatches, realStatistics } from './lib/fd.js';
 import { writeResults } from './lib/results.js';
+import { CpuMeter } from './lib/cpu-time.js';
 
 const CODES = { categorical: [10], continuous: 2 };
 const Z = 62; // InfoGAN's MNIST noise width
 const BUDGETS = {
   tiny: { size: 32 as const, train: 96, heldOut: 64, width: 8, batch: 16, steps: 8, evalEvery: 4, samples: 64, fn: { steps: 20, featureDim: 16, width: 8, batchSize: 16 } },
+  medium: { size: 32 as const, train: 2000, heldOut: 500, width: 32, batch: 32, steps: 1500, evalEvery: 250, samples: 500, fn: { steps: 300, featureDim: 32, width: 16, batchSize: 32 } },
   small: { size: 32 as const, train: 2000, heldOut: 500, width: 32, batch: 64, steps: 1500, evalEvery: 250, samples: 500, fn: { steps: 400, featureDim: 32, width: 16, batchSize: 32 } },
   full: { size: 64 as const, train: 10000, heldOut: 2000, width: 64, batch: 64, steps: 10000, evalEvery: 1000, samples: 2000, fn: { steps: 1500, featureDim: 64, width: 32, batchSize: 64 } },
 };
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
   const args = parseExperimentArgs('infogan-pong');
   const b = BUDGETS[args.budget];
   mkdirSync(args.runDir, { recursive: true });
+  const cpu = CpuMeter.open(args.runDir);
   const backend = await initBackend({ quiet: args.quiet });
   const log = (line: string) => !args.quiet && console.error(`infogan-pong: ${line}`);
   const size = b.size;
@@ -77,7 +80,8 @@ async function main(): Promise<void> {
     evaluate: async (step) => {
       const fd = fdOfImages(net, real, generateInBatches(b.samples, 64, (m, off) => tf.tidy(() => trainer.generate(tf.slice(zEval, [off, 0], [m, -1]) as tf.Tensor2D, tf.slice(cEval.input, [off, 0], [m, -1]) as tf.Tensor2D))));
       log(`step ${step}: Fréchet distance ${fd.toFixed(3)}`);
-      return { fd };
+      await cpu.save();
+      return { fd, cpuSeconds: cpu.total() };
     },
   });
 
@@ -121,8 +125,11 @@ async function main(): Promise<void> {
     fdFinal: Number(evals.at(-1)?.fd ?? NaN),
     miLowerBoundFinal: Number(lastTrain?.miLowerBound ?? NaN),
     miMaximum: codeEntropy(CODES) - CODES.continuous * 0.5 * Math.log(2 * Math.PI),
-    curve: evals.map((e) => ({ step: Number(e.step), fd: Number(e.fd) })),
+    curve: evals.map((e) => ({ step: Number(e.step), fd: Number(e.fd), cpuSeconds: Number(e.cpuSeconds ?? NaN) })),
+    cpuSeconds: cpu.total(),
+    processes: cpu.processes(),
   });
+  await cpu.save();
   trainer.dispose();
   net.dispose();
 }

@@ -13,6 +13,7 @@ import { hstack, writePng } from '@worldmodels/core/image';
 import { MetricsLogger } from '@worldmodels/core/progress';
 import { Rng } from '@worldmodels/core/rng';
 import { SEMANTIC_CLASSES, colorizeLabels } from '@worldmodels/envs';
+import type { PatchSize } from '../src/models/patchgan.js';
 import { imagesToTensor, labelsToTensor } from '../src/data/images.js';
 import { Pix2PixTrainer } from '../src/train/pix2pix-trainer.js';
 import { runTraining } from '../src/train/run-training.js';
@@ -21,18 +22,21 @@ import { parseExperimentArgs } from './lib/args.js';
 import { cachedArrays, collectCarRacing, ndarray, prepareFrames, prepareLabels, prepSize, type CarRacingPrep } from './lib/env-data.js';
 import { fdOfImages, featureNetworkFor, generateInBatches, realStatistics } from './lib/fd.js';
 import { writeResults } from './lib/results.js';
+import { CpuMeter } from './lib/cpu-time.js';
 
 const K = SEMANTIC_CLASSES.length;
 const BUDGETS = {
-  tiny: { prep: 'area32' as CarRacingPrep, train: 96, heldOut: 32, width: 8, batch: 8, steps: 8, evalEvery: 4, fn: { steps: 20, featureDim: 16, width: 8, batchSize: 16 } },
-  small: { prep: 'crop64' as CarRacingPrep, train: 1500, heldOut: 300, width: 32, batch: 16, steps: 2000, evalEvery: 250, fn: { steps: 400, featureDim: 64, width: 16, batchSize: 32 } },
-  full: { prep: 'crop64' as CarRacingPrep, train: 5000, heldOut: 1000, width: 64, batch: 16, steps: 20000, evalEvery: 2000, fn: { steps: 1500, featureDim: 64, width: 32, batchSize: 64 } },
+  tiny: { prep: 'area32' as CarRacingPrep, train: 96, heldOut: 32, width: 8, batch: 8, patch: 70 as PatchSize, steps: 8, evalEvery: 4, fn: { steps: 20, featureDim: 16, width: 8, batchSize: 16 } },
+  medium: { prep: 'area32' as CarRacingPrep, train: 1000, heldOut: 200, width: 32, batch: 4, patch: 16 as PatchSize, steps: 700, evalEvery: 100, fn: { steps: 300, featureDim: 32, width: 16, batchSize: 32 } },
+  small: { prep: 'crop64' as CarRacingPrep, train: 1500, heldOut: 300, width: 32, batch: 16, patch: 70 as PatchSize, steps: 2000, evalEvery: 250, fn: { steps: 400, featureDim: 64, width: 16, batchSize: 32 } },
+  full: { prep: 'crop64' as CarRacingPrep, train: 5000, heldOut: 1000, width: 64, batch: 16, patch: 70 as PatchSize, steps: 20000, evalEvery: 2000, fn: { steps: 1500, featureDim: 64, width: 32, batchSize: 64 } },
 };
 
 async function main(): Promise<void> {
   const args = parseExperimentArgs('pix2pix-carracing');
   const b = BUDGETS[args.budget];
   mkdirSync(args.runDir, { recursive: true });
+  const cpu = CpuMeter.open(args.runDir);
   const backend = await initBackend({ quiet: args.quiet });
   const log = (line: string) => !args.quiet && console.error(`pix2pix-carracing: ${line}`);
   const size = prepSize(b.prep);
@@ -58,7 +62,7 @@ async function main(): Promise<void> {
 
   const net = await featureNetworkFor(args.runDir, trainFrames, b.train, size, 3, b.fn, args.seed, log);
   const real = realStatistics(net, heldFrames, b.heldOut);
-  const trainer = new Pix2PixTrainer({ imageSize: size, inChannels: K, outChannels: 3, generatorWidth: b.width, discriminatorWidth: b.width, patch: 70, seed: args.seed });
+  const trainer = new Pix2PixTrainer({ imageSize: size, inChannels: K, outChannels: 3, generatorWidth: b.width, discriminatorWidth: b.width, patch: b.patch, seed: args.seed });
   log(`PatchGAN receptive field ${trainer.discriminator.receptiveField}×${trainer.discriminator.receptiveField}, λ = ${trainer.options.lambdaL1}`);
   const order = new Rng(args.seed).derive('batches').permutation(b.train);
 
@@ -85,7 +89,8 @@ async function main(): Promise<void> {
       const heldOutL1 = trainer.heldOutL1(heldInput, heldTarget);
       const fd = fdOfImages(net, real, generateInBatches(b.heldOut, 32, (m, off) => tf.tidy(() => trainer.translate(tf.slice(heldInput, [off, 0, 0, 0], [m, -1, -1, -1])))));
       log(`step ${step}: held-out L1 ${heldOutL1.toFixed(2)} (pixel units), Fréchet distance ${fd.toFixed(3)}`);
-      return { heldOutL1, fd };
+      await cpu.save();
+      return { heldOutL1, fd, cpuSeconds: cpu.total() };
     },
   });
 
@@ -112,8 +117,11 @@ async function main(): Promise<void> {
     heldOutL1Final: Number(evals.at(-1)?.heldOutL1 ?? NaN),
     fdRandomInit: Number(evals.find((e) => Number(e.step) === 0)?.fd ?? NaN),
     fdFinal: Number(evals.at(-1)?.fd ?? NaN),
-    curve: evals.map((e) => ({ step: Number(e.step), heldOutL1: Number(e.heldOutL1), fd: Number(e.fd) })),
+    curve: evals.map((e) => ({ step: Number(e.step), heldOutL1: Number(e.heldOutL1), fd: Number(e.fd), cpuSeconds: Number(e.cpuSeconds ?? NaN) })),
+    cpuSeconds: cpu.total(),
+    processes: cpu.processes(),
   });
+  await cpu.save();
   trainer.dispose();
   net.dispose();
 }

@@ -20,10 +20,12 @@ import { parseExperimentArgs } from './lib/args.js';
 import { cachedArrays, collectPong, ndarray } from './lib/env-data.js';
 import { fdOfImages, featureNetworkFor, generateInBatches, realStatistics } from './lib/fd.js';
 import { writeResults } from './lib/results.js';
+import { CpuMeter } from './lib/cpu-time.js';
 
 const K = 4;
 const BUDGETS = {
   tiny: { labelled: 16, unlabelled: 96, test: 64, width: 8, batch: 16, steps: 8, evalEvery: 4, samples: 64, fn: { steps: 20, featureDim: 16, width: 8, batchSize: 16 } },
+  medium: { labelled: 100, unlabelled: 2000, test: 500, width: 32, batch: 32, steps: 800, evalEvery: 200, samples: 500, fn: { steps: 300, featureDim: 32, width: 16, batchSize: 32 } },
   small: { labelled: 100, unlabelled: 3000, test: 1000, width: 32, batch: 64, steps: 2000, evalEvery: 250, samples: 500, fn: { steps: 400, featureDim: 32, width: 16, batchSize: 32 } },
   full: { labelled: 100, unlabelled: 10000, test: 2000, width: 64, batch: 100, steps: 10000, evalEvery: 1000, samples: 2000, fn: { steps: 1500, featureDim: 64, width: 32, batchSize: 64 } },
 };
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
   const args = parseExperimentArgs('semi-supervised-pong');
   const b = BUDGETS[args.budget];
   mkdirSync(args.runDir, { recursive: true });
+  const cpu = CpuMeter.open(args.runDir);
   const backend = await initBackend({ quiet: args.quiet });
   const log = (line: string) => !args.quiet && console.error(`semi-supervised-pong: ${line}`);
   const size = 32;
@@ -99,6 +102,8 @@ async function main(): Promise<void> {
           out.fd = fdOfImages(net, real, generateInBatches(b.samples, 64, (m, off) => tf.tidy(() => trainer.generator.apply(tf.slice(zEval, [off, 0], [m, -1]) as tf.Tensor2D, 'batch-stats'))));
         }
         log(`${variant} step ${step}: ${Object.entries(out).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
+        await cpu.save();
+        out.cpuSeconds = cpu.total();
         return out;
       },
     });
@@ -121,7 +126,10 @@ async function main(): Promise<void> {
     steps: b.steps,
     majorityClassAccuracy: Math.max(...counts) / b.test,
     ...results,
+    cpuSeconds: cpu.total(),
+    processes: cpu.processes(),
   });
+  await cpu.save();
   net.dispose();
 }
 

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 
-export type Budget = 'tiny' | 'small' | 'full';
+export type Budget = 'tiny' | 'medium' | 'small' | 'full';
+
+const BUDGET_NAMES: readonly Budget[] = ['tiny', 'medium', 'small', 'full'];
 
 export interface ExperimentArgs {
   budget: Budget;
@@ -10,11 +12,11 @@ export interface ExperimentArgs {
 }
 
 /**
- * Command-line options shared by the experiments: `--budget tiny|small|full` (default small),
+ * Command-line options shared by the experiments: `--budget tiny|medium|small|full` (default medium),
  * `--run-dir DIR` (default runs/gan/<name>-<budget>), `--seed N`, `--quiet`.
  */
 export function parseExperimentArgs(name: string, argv = process.argv.slice(2)): ExperimentArgs {
-  let budget: Budget = 'small';
+  let budget: Budget = 'medium';
   let runDir: string | null = null;
   let seed = 0;
   let quiet = false;
@@ -27,16 +29,16 @@ export function parseExperimentArgs(name: string, argv = process.argv.slice(2)):
     };
     if (a === '--budget') {
       const b = value();
-      if (b !== 'tiny' && b !== 'small' && b !== 'full') throw new Error(`--budget must be tiny, small or full, got ${b}`);
-      budget = b;
+      if (!(BUDGET_NAMES as readonly string[]).includes(b)) throw new Error(`--budget must be one of ${BUDGET_NAMES.join(', ')}, got ${b}`);
+      budget = b as Budget;
     } else if (a === '--run-dir') runDir = value();
     else if (a === '--seed') {
       seed = Number(value());
       if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
     } else if (a === '--quiet') quiet = true;
     else if (a === '--help' || a === '-h') {
-      console.log(`usage: ${name} [--budget tiny|small|full] [--run-dir DIR] [--seed N] [--quiet]\n` +
-        '  tiny: a smoke run of a minute or two; small: a short real run; full: the budget the README table is for.\n' +
+      console.log(`usage: ${name} [--budget tiny|medium|small|full] [--run-dir DIR] [--seed N] [--quiet]\n` +
+        '  tiny: a smoke run of a minute or two; medium (default): ~8 CPU-minutes, the README table; small: ~3–5× medium; full: hours.\n' +
         '  Re-running resumes from the run directory (each stage is skipped once done).');
       process.exit(0);
     } else throw new Error(`unknown argument '${a}' (see --help)`);
