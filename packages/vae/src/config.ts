@@ -10,6 +10,12 @@ export interface ConvVAEConfig {
   width: number;
   /** Seed of the weight initialisation and of the default sampling stream. */
   seed: number;
+  /** Inverse autoregressive flow steps on top of the Gaussian posterior (Kingma et al. 2016); 0 = the plain VAE. */
+  iafSteps: number;
+  /** Units of each of the two hidden layers of every IAF step's MADE network. */
+  iafHiddenSize: number;
+  /** Size of the context vector h the encoder passes to every IAF step. */
+  iafContextSize: number;
 }
 
 export const DEFAULT_VAE_CONFIG: ConvVAEConfig = {
@@ -18,6 +24,9 @@ export const DEFAULT_VAE_CONFIG: ConvVAEConfig = {
   beta: 1,
   width: 1,
   seed: 0,
+  iafSteps: 0,
+  iafHiddenSize: 64,
+  iafContextSize: 32,
 };
 
 /** Fills defaults and rejects bad values with an error naming the option. */
@@ -28,5 +37,8 @@ export function resolveVAEConfig(options: Partial<ConvVAEConfig> = {}): ConvVAEC
   if (!(config.beta >= 0)) throw new Error(`ConvVAE beta must be >= 0, got ${config.beta}`);
   if (!(config.width > 0)) throw new Error(`ConvVAE width must be > 0, got ${config.width}`);
   if (!Number.isInteger(config.seed)) throw new Error(`ConvVAE seed must be an integer, got ${config.seed}`);
+  if (!Number.isInteger(config.iafSteps) || config.iafSteps < 0) throw new Error(`ConvVAE iafSteps must be a non-negative integer, got ${config.iafSteps}`);
+  if (!Number.isInteger(config.iafHiddenSize) || config.iafHiddenSize < 1) throw new Error(`ConvVAE iafHiddenSize must be a positive integer, got ${config.iafHiddenSize}`);
+  if (!Number.isInteger(config.iafContextSize) || config.iafContextSize < 1) throw new Error(`ConvVAE iafContextSize must be a positive integer, got ${config.iafContextSize}`);
   return config;
 }
