@@ -2,37 +2,53 @@
  * Pong: does a strong (PixelCNN) decoder make the VAE's latents carry where the objects are?
  *
  *   node --conditions=worldmodels-source --import tsx packages/pixelcnn/experiments/pong-latents.ts \
- *     [--budget small|full] [--out DIR] [--seed N]
+ *     [--budget small|medium|full] [--out DIR] [--seed N]
  *
  * Stages, each resumable (kill and rerun the same command; finished stages are skipped, training
  * resumes from its last checkpoint):
  *   1. data      Pong-v0 frames under a sticky random policy, with the env's ground truth
  *                (ball and paddle centres): train and test sets as .npz.
  *   2. vae       the plain ConvVAE (@worldmodels/vae), trained on the train frames.
- *   3. pixelvae  the same ConvVAE encoder architecture + a Gated PixelCNN decoder conditioned on z,
+ *   3. pixelvae  a ConvVAE-shaped encoder + a Gated PixelCNN decoder conditioned on z,
  *                trained on the PixelCNN likelihood + KL (teacher forcing).
  *   4. evaluate  reconstructions of test frames in which the ball is visible: (a) the VAE's
- *                decode(mu), (b) the PixelVAE's greedy (temperature 0) decode of mu; the share of
- *                frames whose ball is found within 2 px of its true position, and the paddle
- *                position errors; results.json, results.md and reconstructions.png.
+ *                decode(mu), (b) the PixelVAE's decode of mu at each budget temperature (0 =
+ *                greedy); the share of frames whose ball is found within 2 px of its true position,
+ *                and the paddle position errors; results.json, results.md, reconstructions.png
+ *                and samples.png (PixelVAE samples from the prior).
+ *
+ * Budgets with `frameSize: 32` (medium) work on 32×32 frames: every other row and column of the
+ * 64×64 frame (nearest-neighbour), which keeps the 2×2 ball as one pixel of its own colour and the
+ * paddles as 1×4 bars. The ConvVAE, whose architecture is fixed at 64×64, sees those frames scaled
+ * back up 2× (each pixel a 2×2 block: the same information); the PixelVAE models the 32×32 frame.
+ * Every reconstruction is scaled to 64×64 the same way before the detector scores it, and the
+ * originals row scores the 32×32 originals, so it shows what the downsampling itself loses.
+ *
+ * CPU time (process.cpuUsage: user + system over all threads) is recorded per phase; training's
+ * is kept in its checkpoints, so it adds up over kills and resumes.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@worldmodels/core';
-import { atomicWriteFile, atomicWriteJson, readNpz, writeNpz } from '@worldmodels/core/dataset';
+import { atomicWriteFile, atomicWriteJson, readJsonFile, readNpz, writeNpz } from '@worldmodels/core/dataset';
 import { ProgressReporter } from '@worldmodels/core/progress';
 import { Rng } from '@worldmodels/core/rng';
 import { make } from '@worldmodels/envs';
 import { ConvVAE } from '@worldmodels/vae';
-import { encoderFromConvVAE, PixelTrainer, PixelVAE, writeImageGrid, type GatedPixelCNNConfig } from '../src/index.js';
+import { ConvEncoder, encoderFromConvVAE, PixelTrainer, PixelVAE, writeImageGrid, type GatedPixelCNNConfig } from '../src/index.js';
+import { doubleFrames, halveFrames } from './pong-frames.js';
 import { ballVisible, scorePositions, type GroundTruth, type PositionScores } from './pong-objects.js';
 
 const FRAME = 64 * 64 * 3;
 const SHAPE: [number, number, number] = [64, 64, 3];
 
+type BudgetName = 'small' | 'medium' | 'full';
+
 interface Budget {
+  /** Side of the frames the models see: 64 (the env's) or 32 (every other row and column). */
+  frameSize: 64 | 32;
   trainFrames: number;
   testFrames: number;
   evalFrames: number;
@@ -40,21 +56,29 @@ interface Budget {
   vaeWidth: number;
   vaeSteps: number;
   vaeBatch: number;
+  vaeLearningRate: number;
   pixelSteps: number;
   pixelBatch: number;
   decoder: Partial<GatedPixelCNNConfig>;
+  /** PixelVAE free bits (KL floored at klTolerance · zSize nats; the ConvVAE's is 0.5). */
+  pixelKlTolerance: number;
+  /** PixelVAE decode temperatures scored in the evaluation (0 = greedy). */
+  temperatures: number[];
   checkpointEvery: number;
   /** Write a grid of greedy PixelVAE reconstructions every this many steps (0: never). */
   gridEvery: number;
 }
 
-const BUDGETS: Record<'small' | 'full', Budget> = {
-  small: { trainFrames: 256, testFrames: 64, evalFrames: 4, zSize: 32, vaeWidth: 0.125, vaeSteps: 6, vaeBatch: 8, pixelSteps: 4, pixelBatch: 4, decoder: { features: 12, layers: 2, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, checkpointEvery: 2, gridEvery: 0 },
-  full: { trainFrames: 20000, testFrames: 2000, evalFrames: 256, zSize: 32, vaeWidth: 1, vaeSteps: 10000, vaeBatch: 32, pixelSteps: 6000, pixelBatch: 16, decoder: { features: 24, layers: 5, firstKernelSize: 5, skipChannels: 24, headChannels: 48 }, checkpointEvery: 250, gridEvery: 1000 },
+const BUDGETS: Record<BudgetName, Budget> = {
+  small: { frameSize: 64, trainFrames: 256, testFrames: 64, evalFrames: 4, zSize: 32, vaeWidth: 0.125, vaeSteps: 6, vaeBatch: 8, vaeLearningRate: 1e-3, pixelSteps: 4, pixelBatch: 4, decoder: { features: 12, layers: 2, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, pixelKlTolerance: 0, temperatures: [0], checkpointEvery: 2, gridEvery: 0 },
+  // About 16 CPU-minutes of training on the development machine, split about evenly between (a) and (b):
+  // a ConvVAE step (width 0.5, batch 32) costs ~0.14 CPU-s, a PixelVAE step (32×32, F 12, 4 layers, batch 16) ~1.4.
+  medium: { frameSize: 32, trainFrames: 8000, testFrames: 1000, evalFrames: 128, zSize: 32, vaeWidth: 0.5, vaeSteps: 3000, vaeBatch: 32, vaeLearningRate: 5e-4, pixelSteps: 400, pixelBatch: 16, decoder: { features: 12, layers: 4, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, pixelKlTolerance: 0.5, temperatures: [0, 0.3], checkpointEvery: 50, gridEvery: 100 },
+  full: { frameSize: 64, trainFrames: 20000, testFrames: 2000, evalFrames: 256, zSize: 32, vaeWidth: 1, vaeSteps: 10000, vaeBatch: 32, vaeLearningRate: 1e-4, pixelSteps: 6000, pixelBatch: 16, decoder: { features: 24, layers: 5, firstKernelSize: 5, skipChannels: 24, headChannels: 48 }, pixelKlTolerance: 0, temperatures: [0], checkpointEvery: 250, gridEvery: 1000 },
 };
 
-function parseArgs(argv: string[]): { budget: 'small' | 'full'; out: string; seed: number } {
-  let budget: 'small' | 'full' = 'small';
+function parseArgs(argv: string[]): { budget: BudgetName; out: string; seed: number } {
+  let budget: BudgetName = 'small';
   let out = '';
   let seed = 0;
   for (let i = 0; i < argv.length; i++) {
@@ -66,16 +90,16 @@ function parseArgs(argv: string[]): { budget: 'small' | 'full'; out: string; see
     };
     if (a === '--budget') {
       const v = value();
-      if (v !== 'small' && v !== 'full') throw new Error(`--budget must be small or full, got ${v}`);
+      if (v !== 'small' && v !== 'medium' && v !== 'full') throw new Error(`--budget must be small, medium or full, got ${v}`);
       budget = v;
     } else if (a === '--out') out = value();
     else if (a === '--seed') {
       seed = Number(value());
       if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer`);
     } else if (a === '--help' || a === '-h') {
-      process.stdout.write('pong-latents.ts [--budget small|full] [--out DIR] [--seed N]\n');
+      process.stdout.write('pong-latents.ts [--budget small|medium|full] [--out DIR] [--seed N]\n');
       process.exit(0);
-    } else throw new Error(`unknown argument '${a}' (use --budget small|full, --out DIR, --seed N)`);
+    } else throw new Error(`unknown argument '${a}' (use --budget small|medium|full, --out DIR, --seed N)`);
   }
   return { budget, out: resolve(out || `runs/pixelcnn-pong-${budget}`), seed };
 }
@@ -114,11 +138,43 @@ async function loadSet(path: string): Promise<{ frames: Uint8Array; truth: (Grou
   return { frames, truth };
 }
 
-function batchOf(frames: Uint8Array, indices: number[]): tf.Tensor4D {
-  const out = new Int32Array(indices.length * FRAME);
-  indices.forEach((idx, b) => out.set(frames.subarray(idx * FRAME, (idx + 1) * FRAME), b * FRAME));
-  return tf.tensor4d(out, [indices.length, ...SHAPE], 'int32');
+function batchOf(frames: Uint8Array, indices: number[], shape: [number, number, number] = SHAPE): tf.Tensor4D {
+  const per = shape[0] * shape[1] * shape[2];
+  const out = new Int32Array(indices.length * per);
+  indices.forEach((idx, b) => out.set(frames.subarray(idx * per, (idx + 1) * per), b * per));
+  return tf.tensor4d(out, [indices.length, ...shape], 'int32');
 }
+
+function gather(frames: Uint8Array, indices: number[], per: number): Uint8Array {
+  const out = new Uint8Array(indices.length * per);
+  indices.forEach((idx, b) => out.set(frames.subarray(idx * per, (idx + 1) * per), b * per));
+  return out;
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
+
+/** CPU seconds of the phases that keep no checkpoint of their own (data collection, evaluation), in `cpu.json`. */
+class CpuLedger {
+  private constructor(private readonly path: string, readonly seconds: Record<string, number>) {}
+
+  static async open(path: string): Promise<CpuLedger> {
+    return new CpuLedger(path, existsSync(path) ? ((await readJsonFile(path, "CPU ledger")) as Record<string, number>) : {});
+  }
+
+  /** Runs `fn` and records its CPU time under `phase` (replacing an earlier record: a rerun phase starts over). */
+  async time<T>(phase: string, fn: () => T | Promise<T>): Promise<T> {
+    const start = process.cpuUsage();
+    const result = await fn();
+    this.seconds[phase] = cpuSince(start);
+    await atomicWriteJson(this.path, this.seconds);
+    return result;
+  }
+}
+
+const temperatureLabel = (t: number) => (t === 0 ? 'pixelvae greedy' : `pixelvae T=${t}`);
 
 async function main(): Promise<void> {
   const { budget: budgetName, out, seed } = parseArgs(process.argv.slice(2));
@@ -127,85 +183,133 @@ async function main(): Promise<void> {
   await mkdir(out, { recursive: true });
   const root = new Rng(seed).derive('pong-latents');
   const log = (line: string) => process.stderr.write(`[pong-latents] ${line}\n`);
-  log(`budget ${budgetName}, output ${out}, backend ${backend.backend}`);
+  const size = budget.frameSize;
+  const modelShape: [number, number, number] = [size, size, 3];
+  const modelFrame = size * size * 3;
+  /** Frames as the PixelVAE sees them ([N, size, size, 3]) and as the ConvVAE and the detector see them ([N, 64, 64, 3]). */
+  const views = (frames64: Uint8Array) => {
+    if (size === 64) return { model: frames64, full: frames64 };
+    const model = halveFrames(frames64, 64);
+    return { model, full: doubleFrames(model, size) };
+  };
+  const to64 = (frames: Uint8Array) => (size === 64 ? frames : doubleFrames(frames, size));
+  log(`budget ${budgetName} (${size}×${size} frames), output ${out}, backend ${backend.backend}`);
+  const cpu = await CpuLedger.open(join(out, 'cpu.json'));
 
   // 1. data
-  await collect(join(out, 'train.npz'), budget.trainFrames, root.derive('data', 'train'), 'collect train');
-  await collect(join(out, 'test.npz'), budget.testFrames, root.derive('data', 'test'), 'collect test');
-  const train = await loadSet(join(out, 'train.npz'));
-  const test = await loadSet(join(out, 'test.npz'));
-  const pick = (rng: Rng, n: number) => Array.from({ length: n }, () => rng.int(train.truth.length));
+  for (const [name, count] of [['train', budget.trainFrames], ['test', budget.testFrames]] as const) {
+    const path = join(out, `${name}.npz`);
+    if (!existsSync(path)) await cpu.time(`collect ${name}`, () => collect(path, count, root.derive('data', name), `collect ${name}`));
+  }
+  const trainSet = await loadSet(join(out, 'train.npz'));
+  const testSet = await loadSet(join(out, 'test.npz'));
+  const train = views(trainSet.frames);
+  const test = views(testSet.frames);
+  const pick = (rng: Rng, n: number) => Array.from({ length: n }, () => rng.int(trainSet.truth.length));
 
-  // 2. plain ConvVAE
+  // 2. plain ConvVAE (64×64 input; at frameSize 32 the doubled 32×32 frames)
   const vae = new ConvVAE({ zSize: budget.zSize, width: budget.vaeWidth, seed });
-  const vaeTrainer = await PixelTrainer.create<tf.Tensor4D>({ model: vae, loss: (x, rng) => tf.tidy(() => vae.loss(tf.div(x, 255), rng)), learningRate: 1e-4 * (budgetName === 'small' ? 10 : 1), checkpointDir: join(out, 'vae', 'checkpoints'), seed });
+  const vaeTrainer = await PixelTrainer.create<tf.Tensor4D>({ model: vae, loss: (x, rng) => tf.tidy(() => vae.loss(tf.div(x, 255), rng)), learningRate: budget.vaeLearningRate, checkpointDir: join(out, 'vae', 'checkpoints'), seed });
   if (vaeTrainer.step > 0) log(`vae: resuming at step ${vaeTrainer.step}`);
-  await vaeTrainer.run({ steps: budget.vaeSteps, nextBatch: (_, rng) => batchOf(train.frames, pick(rng, budget.vaeBatch)), disposeBatch: (b) => b.dispose(), checkpointEvery: budget.checkpointEvery, metricsFile: join(out, 'vae', 'metrics.jsonl'), label: 'vae' });
+  await vaeTrainer.run({ steps: budget.vaeSteps, nextBatch: (_, rng) => batchOf(train.full, pick(rng, budget.vaeBatch)), disposeBatch: (b) => b.dispose(), checkpointEvery: budget.checkpointEvery, metricsFile: join(out, 'vae', 'metrics.jsonl'), label: 'vae' });
+  const vaeCpu = vaeTrainer.cpuSeconds;
   vaeTrainer.dispose();
 
-  // 3. ConvVAE encoder + Gated PixelCNN decoder
-  const encoder = encoderFromConvVAE(new ConvVAE({ zSize: budget.zSize, width: budget.vaeWidth, seed: seed + 1 }));
-  const pvae = new PixelVAE({ imageShape: SHAPE, zSize: budget.zSize, decoder: budget.decoder, seed }, encoder);
-  log(`pixelvae: ${pvae.countParams()} parameters (decoder ${pvae.decoder.countParams()})`);
+  // 3. ConvVAE-shaped encoder + Gated PixelCNN decoder
+  const encoder =
+    size === 64
+      ? encoderFromConvVAE(new ConvVAE({ zSize: budget.zSize, width: budget.vaeWidth, seed: seed + 1 }))
+      : new ConvEncoder({ imageShape: modelShape, zSize: budget.zSize, channels: [32, 64, 128, 256].map((c) => Math.max(1, Math.round(c * budget.vaeWidth))), seed: seed + 1 });
+  const pvae = new PixelVAE({ imageShape: modelShape, zSize: budget.zSize, klTolerance: budget.pixelKlTolerance, decoder: budget.decoder, seed }, encoder);
+  log(`pixelvae: ${pvae.countParams()} parameters (decoder ${pvae.decoder.countParams()}); vae: ${vae.countParams()}`);
   const pixelTrainer = await PixelTrainer.create<tf.Tensor4D>({ model: pvae, loss: (x, rng) => pvae.lossTerms(x, rng), learningRate: 1e-3, clipNorm: 100, checkpointDir: join(out, 'pixelvae', 'checkpoints'), seed });
   if (pixelTrainer.step > 0) log(`pixelvae: resuming at step ${pixelTrainer.step}`);
-  const gridFrames = test.truth.map((t, i) => (t.visible ? i : -1)).filter((i) => i >= 0).slice(0, 4);
+  const gridFrames = testSet.truth.map((t, i) => (t.visible ? i : -1)).filter((i) => i >= 0).slice(0, 4);
+  const gridScale = 128 / size;
   const writeGrid = async (step: number) => {
-    const x = batchOf(test.frames, gridFrames);
+    const x = batchOf(test.model, gridFrames, modelShape);
     const x01 = tf.div(x, 255);
     const { mu, logvar } = pvae.encode(x01);
     const bytes = pvae.decodeBytes(mu, { temperature: 0 });
-    const both = new Uint8Array(2 * gridFrames.length * FRAME);
+    const both = new Uint8Array(2 * gridFrames.length * modelFrame);
     both.set(Uint8Array.from(x.dataSync()));
-    both.set(bytes, gridFrames.length * FRAME);
+    both.set(bytes, gridFrames.length * modelFrame);
     tf.dispose([x, x01, mu, logvar]);
-    await writeImageGrid(join(out, 'pixelvae', `reconstructions-step-${String(step).padStart(6, '0')}.png`), both, SHAPE, 2, gridFrames.length, 2);
+    await writeImageGrid(join(out, 'pixelvae', `reconstructions-step-${String(step).padStart(6, '0')}.png`), both, modelShape, 2, gridFrames.length, gridScale);
   };
   await pixelTrainer.run({
     steps: budget.pixelSteps,
-    nextBatch: (_, rng) => batchOf(train.frames, pick(rng, budget.pixelBatch)),
+    nextBatch: (_, rng) => batchOf(train.model, pick(rng, budget.pixelBatch), modelShape),
     disposeBatch: (b) => b.dispose(),
     checkpointEvery: budget.checkpointEvery,
     metricsFile: join(out, 'pixelvae', 'metrics.jsonl'),
     label: 'pixelvae',
     ...(budget.gridEvery > 0 && gridFrames.length > 0 && { periodic: { everySteps: budget.gridEvery, run: writeGrid } }),
   });
+  const pixelCpu = pixelTrainer.cpuSeconds;
   pixelTrainer.dispose();
 
-  // 4. evaluation on test frames with the ball visible
+  // 4. evaluation on test frames with the ball visible, every reconstruction scored at 64×64
   const resultsPath = join(out, 'results.json');
-  const evalIdx = test.truth.map((t, i) => (t.visible ? i : -1)).filter((i) => i >= 0).slice(0, budget.evalFrames);
+  const evalIdx = testSet.truth.map((t, i) => (t.visible ? i : -1)).filter((i) => i >= 0).slice(0, budget.evalFrames);
   if (evalIdx.length === 0) throw new Error('no test frame has the ball visible; collect more test frames');
-  const truth = evalIdx.map((i) => test.truth[i]!);
-  const originals = new Uint8Array(evalIdx.length * FRAME);
-  evalIdx.forEach((idx, b) => originals.set(test.frames.subarray(idx * FRAME, (idx + 1) * FRAME), b * FRAME));
-  const x = batchOf(test.frames, evalIdx);
+  const truth = evalIdx.map((i) => testSet.truth[i]!);
+  const originals = gather(test.full, evalIdx, FRAME);
+  const vaeBytes = await cpu.time('evaluate vae', () => {
+    const x01 = tf.tidy(() => tf.div(batchOf(test.full, evalIdx), 255));
+    const recon = tf.tidy(() => tf.round(tf.mul(vae.reconstruct(x01), 255)));
+    const bytes = Uint8Array.from(recon.dataSync());
+    tf.dispose([x01, recon]);
+    return bytes;
+  });
+  const x = batchOf(test.model, evalIdx, modelShape);
   const x01 = tf.div(x, 255);
-  const vaeRecon = tf.tidy(() => tf.round(tf.mul(vae.reconstruct(x01), 255)));
-  const vaeBytes = Uint8Array.from(vaeRecon.dataSync());
   const { mu, logvar } = pvae.encode(x01);
-  const progress = new ProgressReporter({ total: 64, label: 'pixelvae greedy decode' });
-  const pixelBytes = pvae.decodeBytes(mu, { temperature: 0, onRow: (row) => progress.update(row) });
-  progress.stop();
-  const testBpd = tf.tidy(() => pvae.lossTerms(x, root.derive('eval')).bitsPerDim.dataSync()[0]!);
-  tf.dispose([x, x01, vaeRecon, mu, logvar]);
-  const scores: Record<string, PositionScores> = { originals: scorePositions(originals, truth), vae: scorePositions(vaeBytes, truth), pixelvae: scorePositions(pixelBytes, truth) };
-  const result = { budget: budgetName, seed, backend: backend.backend, evalFrames: evalIdx.length, vaeSteps: budget.vaeSteps, pixelSteps: budget.pixelSteps, pixelVaeTestBitsPerDim: testBpd, scores, finishedAt: new Date().toISOString() };
+  const decoded: Record<string, Uint8Array> = {};
+  for (const t of budget.temperatures) {
+    const label = temperatureLabel(t);
+    const progress = new ProgressReporter({ total: size, label: `${label} decode` });
+    decoded[label] = await cpu.time(`evaluate ${label}`, () => to64(pvae.decodeBytes(mu, { temperature: t, rng: root.derive('decode', String(t)), onRow: (row) => progress.update(row) })));
+    progress.stop();
+  }
+  let bpdSum = 0;
+  for (let i = 0; i < evalIdx.length; i += 32) {
+    const chunk = evalIdx.slice(i, i + 32);
+    const xc = batchOf(test.model, chunk, modelShape);
+    bpdSum += tf.tidy(() => pvae.lossTerms(xc, root.derive('eval')).bitsPerDim.dataSync()[0]!) * chunk.length;
+    xc.dispose();
+  }
+  const testBpd = bpdSum / evalIdx.length;
+  const samples = await cpu.time('prior samples', () => {
+    const z = tf.randomNormal([8, budget.zSize], 0, 1, 'float32', root.derive('prior').nextSeed());
+    const bytes = pvae.decodeBytes(z, { temperature: 1, rng: root.derive('prior samples') });
+    z.dispose();
+    return bytes;
+  });
+  await writeImageGrid(join(out, 'samples.png'), samples, modelShape, 1, 8, gridScale);
+  tf.dispose([x, x01, mu, logvar]);
+  const scores: Record<string, PositionScores> = { originals: scorePositions(originals, truth), vae: scorePositions(vaeBytes, truth) };
+  for (const [label, bytes] of Object.entries(decoded)) scores[label] = scorePositions(bytes, truth);
+  const cpuSeconds = { ...cpu.seconds, 'train vae': vaeCpu, 'train pixelvae': pixelCpu };
+  const result = {
+    budget: budgetName, seed, backend: backend.backend, frameSize: size, evalFrames: evalIdx.length,
+    vae: { width: budget.vaeWidth, steps: budget.vaeSteps, batch: budget.vaeBatch, learningRate: budget.vaeLearningRate, params: vae.countParams() },
+    pixelvae: { steps: budget.pixelSteps, batch: budget.pixelBatch, decoder: budget.decoder, klTolerance: budget.pixelKlTolerance, params: pvae.countParams(), decoderParams: pvae.decoder.countParams() },
+    pixelVaeTestBitsPerDim: testBpd, scores, cpuSeconds, finishedAt: new Date().toISOString(),
+  };
   await atomicWriteJson(resultsPath, result);
   const fmt = (v: number | null, d = 2) => (v === null ? '–' : v.toFixed(d));
   const rows = Object.entries(scores).map(([name, s]) => `| ${name} | ${s.frames} | ${fmt(s.ballWithinRadius * 100, 1)}% | ${fmt(s.ballPresent * 100, 1)}% | ${fmt(s.opponentPaddleError)} (${fmt(s.opponentPaddleFound * 100, 0)}%) | ${fmt(s.agentPaddleError)} (${fmt(s.agentPaddleFound * 100, 0)}%) |`);
   const table = ['| reconstruction | frames | ball within 2 px | ball present | opponent paddle error px (found) | agent paddle error px (found) |', '|---|---|---|---|---|---|', ...rows].join('\n');
-  await atomicWriteFile(join(out, 'results.md'), `${table}\n\nbudget ${budgetName}; PixelVAE test bits/dim ${testBpd.toFixed(3)}\n`);
+  const cpuTable = ['| phase | CPU s |', '|---|---|', ...Object.entries(cpuSeconds).map(([k, v]) => `| ${k} | ${v.toFixed(1)} |`)].join('\n');
+  await atomicWriteFile(join(out, 'results.md'), `${table}\n\n${cpuTable}\n\nbudget ${budgetName} (${size}×${size} frames); PixelVAE test bits/dim ${testBpd.toFixed(3)}\n`);
   const cols = Math.min(8, evalIdx.length);
-  const grid = new Uint8Array(3 * cols * FRAME);
-  for (let c = 0; c < cols; c++) {
-    grid.set(originals.subarray(c * FRAME, (c + 1) * FRAME), c * FRAME);
-    grid.set(vaeBytes.subarray(c * FRAME, (c + 1) * FRAME), (cols + c) * FRAME);
-    grid.set(pixelBytes.subarray(c * FRAME, (c + 1) * FRAME), (2 * cols + c) * FRAME);
-  }
-  await writeImageGrid(join(out, 'reconstructions.png'), grid, SHAPE, 3, cols, 2);
-  process.stdout.write(`${table}\n`);
-  log(`results in ${resultsPath}; rows of reconstructions.png: originals, ConvVAE, ConvVAE encoder + PixelCNN decoder`);
+  const rowsOfGrid = [originals, vaeBytes, ...Object.values(decoded)];
+  const grid = new Uint8Array(rowsOfGrid.length * cols * FRAME);
+  rowsOfGrid.forEach((frames, r) => grid.set(frames.subarray(0, cols * FRAME), r * cols * FRAME));
+  await writeImageGrid(join(out, 'reconstructions.png'), grid, SHAPE, rowsOfGrid.length, cols, 2);
+  process.stdout.write(`${table}\n\n${cpuTable}\n`);
+  log(`results in ${resultsPath}; rows of reconstructions.png: originals, ConvVAE, then the PixelVAE at ${budget.temperatures.map(temperatureLabel).join(', ')}`);
   vae.dispose();
   pvae.dispose();
 }

@@ -72,11 +72,16 @@ describe('PixelVAE', () => {
   it('trains, checkpoints, and resumes to exactly the uninterrupted run', async () => {
     const run = async (checkpointDir: string, stops: number[]) => {
       let weights: number[] = [];
+      let cpuBefore = 0;
       for (const steps of stops) {
         const model = new PixelVAE(CONFIG);
         const trainer = await PixelTrainer.create<tf.Tensor4D>({ model, loss: (x, rng) => model.lossTerms(x, rng), learningRate: 0.01, checkpointDir });
+        // The CPU time of the steps before the kill comes back from the checkpoint.
+        expect(trainer.cpuSeconds).toBe(cpuBefore);
         await trainer.run({ steps, nextBatch: (step) => batchFor(step), disposeBatch: (b) => b.dispose(), checkpointEvery: 2 });
         expect(trainer.step).toBe(steps);
+        expect(trainer.cpuSeconds).toBeGreaterThan(cpuBefore);
+        cpuBefore = trainer.cpuSeconds;
         weights = Object.values(model.getWeights()).flatMap((v) => Array.from(v.dataSync()));
         trainer.dispose();
         model.dispose();

@@ -55,6 +55,8 @@ const DEFAULTS = { learningRate: 1e-3, clipNorm: null as number | null, keep: 2,
 export class PixelTrainer<Batch> {
   step = 0;
   elapsedSeconds = 0;
+  /** Process CPU time (user + system, all threads, `process.cpuUsage`) spent in `trainStep`, over every resume. */
+  cpuSeconds = 0;
   readonly optimizer: tf.AdamOptimizer;
   private readonly manager: CheckpointManager | null;
   private rng: Rng;
@@ -80,6 +82,7 @@ export class PixelTrainer<Batch> {
   /** One Adam step on `batch`; returns the loss terms before the update. */
   trainStep(batch: Batch): Record<string, number> {
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     const stepRng = this.rng.derive('step', this.step);
     const vars = this.variables.map(([, v]) => v);
     const metrics: Record<string, tf.Scalar> = {};
@@ -110,6 +113,8 @@ export class PixelTrainer<Batch> {
     tf.dispose(Object.values(grads));
     this.step++;
     this.elapsedSeconds += (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuStarted);
+    this.cpuSeconds += (cpu.user + cpu.system) / 1e6;
     return out;
   }
 
@@ -119,7 +124,7 @@ export class PixelTrainer<Batch> {
     const tensors: Record<string, tf.Tensor> = {};
     for (const [n, v] of this.variables) tensors[`model/${n}`] = v;
     Object.assign(tensors, await optimizerState(this.optimizer));
-    return this.manager.save(this.step, tensors, { rng: this.rng.getState(), elapsedSeconds: this.elapsedSeconds });
+    return this.manager.save(this.step, tensors, { rng: this.rng.getState(), elapsedSeconds: this.elapsedSeconds, cpuSeconds: this.cpuSeconds });
   }
 
   /** Trains to `steps`, checkpointing, logging and reporting progress. */
@@ -138,7 +143,7 @@ export class PixelTrainer<Batch> {
           options.disposeBatch?.(batch);
         }
         progress?.update(this.step, Object.fromEntries(Object.entries(terms).map(([k, v]) => [k, Number(v.toFixed(4))])));
-        if (metrics && (this.step % logEvery === 0 || this.step === options.steps)) await metrics.log({ step: this.step, ...terms, elapsedSeconds: Number(this.elapsedSeconds.toFixed(2)) });
+        if (metrics && (this.step % logEvery === 0 || this.step === options.steps)) await metrics.log({ step: this.step, ...terms, elapsedSeconds: Number(this.elapsedSeconds.toFixed(2)), cpuSeconds: Number(this.cpuSeconds.toFixed(2)) });
         if (this.step % every === 0 || this.step === options.steps) await this.checkpoint();
         if (options.periodic && (this.step % options.periodic.everySteps === 0 || this.step === options.steps)) await options.periodic.run(this.step);
       }
@@ -163,10 +168,11 @@ export class PixelTrainer<Batch> {
         v.assign(t);
       }
       await restoreOptimizer(this.optimizer, latest.tensors);
-      const meta = latest.metadata as { step?: number; rng?: RngState; elapsedSeconds?: number };
+      const meta = latest.metadata as { step?: number; rng?: RngState; elapsedSeconds?: number; cpuSeconds?: number };
       this.step = meta.step ?? latest.step;
       if (meta.rng) this.rng = Rng.fromState(meta.rng);
       this.elapsedSeconds = meta.elapsedSeconds ?? 0;
+      this.cpuSeconds = meta.cpuSeconds ?? 0;
     } finally {
       tf.dispose(Object.values(latest.tensors));
     }
