@@ -1,7 +1,8 @@
 /**
  * Collects the frames the VAE-family experiments train on, into core's data set store
  * (resumable: a killed run keeps its finished episodes):
- *   carracing/  CarRacing-v0, reference preprocessing (64×64), Brownian driving policy
+ *   carracing/  CarRacing-v0, reference preprocessing (64×64), Brownian driving policy (training)
+ *   carracing-test/  the same with other seeds (held out)
  *   pong/       Pong-v0 (64×64), actions held for 1–10 steps
  *   takecover/  TakeCover-v0 (64×64), actions held for 1–10 steps
  *
@@ -15,7 +16,7 @@ import { collectRollouts } from '@worldmodels/envs';
 const { values } = parseArgs({
   options: {
     out: { type: 'string', default: 'runs/vae-family/data' },
-    only: { type: 'string', default: 'carracing,pong,takecover' },
+    only: { type: 'string', default: 'carracing,carracing-test,pong,takecover' },
   },
 });
 const out = values.out!;
@@ -23,6 +24,7 @@ const wanted = new Set(values.only!.split(','));
 
 const jobs = [
   { name: 'carracing', env: 'CarRacing-v0', preprocess: 'reference' as const, policy: { kind: 'brownian' as const }, episodes: 12, maxSteps: 500, seed: 12 },
+  { name: 'carracing-test', env: 'CarRacing-v0', preprocess: 'reference' as const, policy: { kind: 'brownian' as const }, episodes: 2, maxSteps: 500, seed: 112 },
   { name: 'pong', env: 'Pong-v0', preprocess: 'none' as const, policy: { kind: 'held' as const }, episodes: 24, maxSteps: 400, seed: 13 },
   { name: 'takecover', env: 'TakeCover-v0', preprocess: 'none' as const, policy: { kind: 'held' as const }, episodes: 40, maxSteps: 400, seed: 14 },
 ];
