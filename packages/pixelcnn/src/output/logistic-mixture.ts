@@ -57,9 +57,15 @@ export function logisticMixtureNll(params: tf.Tensor4D, x: tf.Tensor4D, componen
     const logOneMinusCdfMin = tf.neg(tf.softplus(minIn)); // log(1 − σ(minIn)): the bin [1 − 1/255, ∞)
     const midIn = tf.mul(invS, centred);
     const logPdfMid = tf.sub(tf.sub(midIn, logScales), tf.mul(2, tf.softplus(midIn))); // log density at the bin centre
-    const interior = tf.where(tf.greater(cdfDelta, 1e-5), tf.log(tf.maximum(cdfDelta, 1e-12)), tf.sub(logPdfMid, Math.log(127.5)));
+    // The cases are chosen by 0/1 masks from tf.step (whose gradient is zero) rather than tf.where
+    // on a comparison: the gradient of a select reaches its condition, and the comparison ops have
+    // no gradient, so tf.where here made training fail. Every branch is finite, so 0 · branch is 0.
+    const choose = (mask: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.add(tf.mul(mask, a), tf.mul(tf.sub(1, mask), b));
+    const interior = choose(tf.step(tf.sub(cdfDelta, 1e-5)), tf.log(tf.maximum(cdfDelta, 1e-12)), tf.sub(logPdfMid, Math.log(127.5)));
     const xb = tf.broadcastTo(xk, centred.shape);
-    const logProbs = tf.where(tf.less(xb, -0.999), logCdfPlus, tf.where(tf.greater(xb, 0.999), logOneMinusCdfMin, interior)); // [B, H, W, C, K]
+    const lowEdge = tf.step(tf.sub(-0.999, xb)); // 1 where x is the bottom bin (value 0)
+    const highEdge = tf.step(tf.sub(xb, 0.999)); // 1 where x is the top bin (value 255)
+    const logProbs = choose(lowEdge, logCdfPlus, choose(highEdge, logOneMinusCdfMin, interior)); // [B, H, W, C, K]
     const perComponent = tf.add(tf.sum(logProbs, 3), tf.logSoftmax(logitProbs, 3)); // [B, H, W, K]
     const perPixel = tf.logSumExp(perComponent, 3); // [B, H, W]
     return tf.neg(tf.sum(tf.reshape(perPixel, [b, -1]), 1)) as tf.Tensor1D; // [B]
