@@ -100,9 +100,8 @@ describe('FramePredictor', () => {
 
   it('gives different futures for different latents, the same for the same seed, and leaks nothing', () => {
     const model = new FramePredictor({ ...tiny, seed: 2 });
-    // Larger decoder weights on z so its effect is well above float noise at initialisation.
-    const w = model.getWeights()['decoder/fc/kernel']!;
-    w.assign(tf.tidy(() => tf.mul(w, 5)));
+    // Every weight block starts non-zero (a zero latent block would make z invisible).
+    for (const [name, v] of Object.entries(model.getWeights())) if (!name.endsWith('/bias')) expect(Math.max(...Array.from(v.dataSync()).map(Math.abs)), name).toBeGreaterThan(0);
     const { past, next, action } = randomInputs(2, 7);
     const before = tf.memory().numTensors;
     const [a, b, c] = tf.tidy(() => [
@@ -169,6 +168,8 @@ describe('transitions and trainFramePredictor', () => {
     expect(Array.from(data.actions.subarray(0, 3))).toEqual([0, 0, 1]);
     // The last example comes from episode 1 (bytes 10 + t): past 10, 12 → next 14.
     expect([pixel(data.past, 5, 8 * 8 * 6, 0), pixel(data.past, 5, 8 * 8 * 6, 5), pixel(data.next, 5, 8 * 8 * 3, 2)]).toEqual([10, 12, 14]);
+    expect(Array.from(data.episode)).toEqual([0, 0, 0, 0, 0, 1]);
+    expect(Array.from(data.time)).toEqual([2, 3, 4, 5, 6, 2]);
     const batch = transitionBatch(data, [5]);
     expect(batch.past.shape).toEqual([1, 8, 8, 6]);
     expect(scalar(tf.max(batch.next))).toBeCloseTo(14 / 255, 6);
@@ -185,6 +186,8 @@ describe('transitions and trainFramePredictor', () => {
       past: Uint8Array.from({ length: n * 8 * 8 * 6 }, () => rng.int(256)),
       next: Uint8Array.from({ length: n * 8 * 8 * 3 }, () => rng.int(256)),
       actions: new Float32Array(n * 3).map((_, i) => (i % 3 === 0 ? 1 : 0)),
+      episode: new Int32Array(n),
+      time: Int32Array.from({ length: n }, (_, i) => i + 1),
     };
     const common = { data, steps: 6, batchSize: 4, seed: 2, learningRate: 1e-2, model: { zSize: 2, width: 2, hiddenSize: 6 }, progress: false as const, logEvery: 1 };
     const straight = await trainFramePredictor({ ...common, runDir: join(tmp(), 'straight') });
@@ -204,7 +207,7 @@ describe('transitions and trainFramePredictor', () => {
       const a = resumed.model.getWeights()[name]!.dataSync();
       const b = straight.model.getWeights()[name]!.dataSync();
       const worst = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
-      expect(worst, name).toBeLessThan(1e-6);
+      expect(worst, name).toBeLessThan(1e-5); // a lost or repeated step moves weights by ~1e-2 here
     }
     // A different seed really gives different weights (the comparison above can fail).
     const other = await trainFramePredictor({ ...common, seed: 3, runDir: join(tmp(), 'other') });

@@ -55,25 +55,28 @@ export function resolveFramePredictorConfig(options: Partial<FramePredictorConfi
 export function framePredictorShapes(config: FramePredictorConfig): Record<string, number[]> {
   const { frameSize: s, channels: ch, pastFrames: k, actionSize: a, zSize: z, width: c, hiddenSize: h } = config;
   const flat = (s / 8) * (s / 8) * 2 * c;
-  const conv = (prefix: string, inChannels: number) => ({
-    [`${prefix}/conv1/kernel`]: [4, 4, inChannels, c], [`${prefix}/conv1/bias`]: [c],
+  // Inputs that a concatenation would join get their own kernel block instead (W·[a, b] = W_a·a + W_b·b):
+  // the same parameters, and no channel concat in the forward or backward pass.
+  const conv = (prefix: string, extraInput: Record<string, number[]>) => ({
+    [`${prefix}/conv1/kernel`]: [4, 4, ch * k, c], ...extraInput, [`${prefix}/conv1/bias`]: [c],
     [`${prefix}/conv2/kernel`]: [4, 4, c, 2 * c], [`${prefix}/conv2/bias`]: [2 * c],
     [`${prefix}/conv3/kernel`]: [4, 4, 2 * c, 2 * c], [`${prefix}/conv3/bias`]: [2 * c],
-    [`${prefix}/fc/kernel`]: [flat + a, h], [`${prefix}/fc/bias`]: [h],
+    [`${prefix}/fc/kernel`]: [flat, h], [`${prefix}/fc/action`]: [a, h], [`${prefix}/fc/bias`]: [h],
   });
-  const shapes: Record<string, number[]> = { ...conv('past', ch * k) };
+  const shapes: Record<string, number[]> = { ...conv('past', {}) };
   if (z > 0) {
-    Object.assign(shapes, conv('posterior', ch * (k + 1)), {
+    Object.assign(shapes, conv('posterior', { 'posterior/conv1/next': [4, 4, ch, c] }), {
       'posterior/mu/kernel': [h, z], 'posterior/mu/bias': [z], 'posterior/logvar/kernel': [h, z], 'posterior/logvar/bias': [z],
       'prior/fc/kernel': [h, h], 'prior/fc/bias': [h],
       'prior/mu/kernel': [h, z], 'prior/mu/bias': [z], 'prior/logvar/kernel': [h, z], 'prior/logvar/bias': [z],
     });
   }
   Object.assign(shapes, {
-    'decoder/fc/kernel': [h + z, flat], 'decoder/fc/bias': [flat],
-    'decoder/deconv1/kernel': [4, 4, 2 * c, 4 * c], 'decoder/deconv1/bias': [2 * c], // [kh, kw, out, in]: fc map + skip of conv3
-    'decoder/deconv2/kernel': [4, 4, c, 4 * c], 'decoder/deconv2/bias': [c], // + skip of conv2
-    'decoder/deconv3/kernel': [4, 4, ch, 2 * c], 'decoder/deconv3/bias': [ch], // + skip of conv1
+    'decoder/fc/kernel': [h, flat], ...(z > 0 && { 'decoder/fc/latent': [z, flat] }), 'decoder/fc/bias': [flat],
+    // [kh, kw, out, in]: `kernel` for the map from below, `skip` for the past encoder's map of that size
+    'decoder/deconv1/kernel': [4, 4, 2 * c, 2 * c], 'decoder/deconv1/skip': [4, 4, 2 * c, 2 * c], 'decoder/deconv1/bias': [2 * c],
+    'decoder/deconv2/kernel': [4, 4, c, 2 * c], 'decoder/deconv2/skip': [4, 4, c, 2 * c], 'decoder/deconv2/bias': [c],
+    'decoder/deconv3/kernel': [4, 4, ch, c], 'decoder/deconv3/skip': [4, 4, ch, c], 'decoder/deconv3/bias': [ch],
   });
   return shapes;
 }
@@ -123,7 +126,8 @@ export class FramePredictor {
     this.rng = new Rng(this.config.seed).derive('frame-predictor', 'sample');
     const prefix = `framepredictor${instanceCounter++}`;
     for (const [name, shape] of Object.entries(framePredictorShapes(this.config))) {
-      const values = name.endsWith('/kernel') ? glorotUniform(shape, init.derive(name)) : new Float32Array(shape.reduce((a, b) => a * b, 1));
+      // Every weight block (kernel, and the action / latent / skip / next-frame blocks) is Glorot uniform; biases are 0.
+      const values = name.endsWith('/bias') ? new Float32Array(shape.reduce((a, b) => a * b, 1)) : glorotUniform(shape, init.derive(name));
       this.variables.set(name, tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), true, `${prefix}/${name}`)));
     }
   }
@@ -153,7 +157,7 @@ export class FramePredictor {
       const f1 = this.conv('past/conv1', past); // [B, S/2, S/2, c]
       const f2 = this.conv('past/conv2', f1); // [B, S/4, S/4, 2c]
       const f3 = this.conv('past/conv3', f2); // [B, S/8, S/8, 2c]
-      const h = tf.relu(this.dense('past/fc', tf.concat([tf.reshape(f3, [f3.shape[0], -1]), action], 1))) as tf.Tensor2D; // [B, H]
+      const h = tf.relu(this.denseWithAction('past/fc', tf.reshape(f3, [f3.shape[0], -1]) as tf.Tensor2D, action)); // [B, H]
       return { h, skips: [f1, f2, f3] as PastEncoding['skips'] };
     });
   }
@@ -173,9 +177,11 @@ export class FramePredictor {
     this.checkInputs(past, action);
     this.checkNext(next, past.shape[0]);
     return tf.tidy(() => {
-      let f = tf.concat([past, next], 3) as tf.Tensor4D; // [B, S, S, (k+1)C]
-      for (const layer of ['conv1', 'conv2', 'conv3']) f = this.conv(`posterior/${layer}`, f); // → [B, S/8, S/8, 2c]
-      const g = tf.relu(this.dense('posterior/fc', tf.concat([tf.reshape(f, [f.shape[0], -1]), action], 1))) as tf.Tensor2D; // [B, H]
+      // conv1 over the channel concat [past, next], written as two convolutions summed.
+      const first = tf.add(tf.conv2d(past, this.v('posterior/conv1/kernel') as tf.Tensor4D, 2, 'same'), tf.conv2d(next, this.v('posterior/conv1/next') as tf.Tensor4D, 2, 'same'));
+      let f = tf.relu(tf.add(first, this.v('posterior/conv1/bias'))) as tf.Tensor4D; // [B, S/2, S/2, c]
+      for (const layer of ['conv2', 'conv3']) f = this.conv(`posterior/${layer}`, f); // → [B, S/8, S/8, 2c]
+      const g = tf.relu(this.denseWithAction('posterior/fc', tf.reshape(f, [f.shape[0], -1]) as tf.Tensor2D, action)); // [B, H]
       return { mu: this.dense('posterior/mu', g), logvar: this.dense('posterior/logvar', g) };
     });
   }
@@ -189,12 +195,13 @@ export class FramePredictor {
     }
     return tf.tidy(() => {
       const b = past.h.shape[0];
-      const input = zSize > 0 ? tf.concat([past.h, z!], 1) : past.h; // [B, H + z]
-      const g = tf.reshape(tf.relu(this.dense('decoder/fc', input as tf.Tensor2D)), [b, s / 8, s / 8, 2 * c]) as tf.Tensor4D; // [B, S/8, S/8, 2c]
+      let pre = tf.matMul(past.h, this.v('decoder/fc/kernel') as tf.Tensor2D); // [B, flat] from [h, z] · W as two blocks
+      if (zSize > 0) pre = tf.add(pre, tf.matMul(z!, this.v('decoder/fc/latent') as tf.Tensor2D));
+      const g = tf.reshape(tf.relu(tf.add(pre, this.v('decoder/fc/bias'))), [b, s / 8, s / 8, 2 * c]) as tf.Tensor4D; // [B, S/8, S/8, 2c]
       const [f1, f2, f3] = past.skips;
-      const u1 = tf.relu(this.deconv('decoder/deconv1', tf.concat([g, f3], 3) as tf.Tensor4D, s / 4)) as tf.Tensor4D; // [B, S/4, S/4, 2c]
-      const u2 = tf.relu(this.deconv('decoder/deconv2', tf.concat([u1, f2], 3) as tf.Tensor4D, s / 2)) as tf.Tensor4D; // [B, S/2, S/2, c]
-      return tf.sigmoid(this.deconv('decoder/deconv3', tf.concat([u2, f1], 3) as tf.Tensor4D, s)) as tf.Tensor4D; // [B, S, S, C]
+      const u1 = tf.relu(this.deconv('decoder/deconv1', g, f3, s / 4)) as tf.Tensor4D; // [B, S/4, S/4, 2c]
+      const u2 = tf.relu(this.deconv('decoder/deconv2', u1, f2, s / 2)) as tf.Tensor4D; // [B, S/2, S/2, c]
+      return tf.sigmoid(this.deconv('decoder/deconv3', u2, f1, s)) as tf.Tensor4D; // [B, S, S, C]
     });
   }
 
@@ -275,9 +282,17 @@ export class FramePredictor {
     return tf.relu(tf.add(tf.conv2d(x, this.v(`${name}/kernel`) as tf.Tensor4D, 2, 'same'), this.v(`${name}/bias`))) as tf.Tensor4D;
   }
 
-  private deconv(name: string, x: tf.Tensor4D, size: number): tf.Tensor4D {
+  /** Transposed conv of the channel concat [x, skip], as the sum of one transposed conv per block. */
+  private deconv(name: string, x: tf.Tensor4D, skip: tf.Tensor4D, size: number): tf.Tensor4D {
     const kernel = this.v(`${name}/kernel`) as tf.Tensor4D; // [4, 4, out, in]
-    return tf.add(tf.conv2dTranspose(x, kernel, [x.shape[0], size, size, kernel.shape[2]], 2, 'same'), this.v(`${name}/bias`)) as tf.Tensor4D;
+    const shape: [number, number, number, number] = [x.shape[0], size, size, kernel.shape[2]];
+    const y = tf.add(tf.conv2dTranspose(x, kernel, shape, 2, 'same'), tf.conv2dTranspose(skip, this.v(`${name}/skip`) as tf.Tensor4D, shape, 2, 'same'));
+    return tf.add(y, this.v(`${name}/bias`)) as tf.Tensor4D;
+  }
+
+  /** Dense layer over [x, action] as two blocks: x · W + action · W_a + b. */
+  private denseWithAction(name: string, x: tf.Tensor2D, action: tf.Tensor2D): tf.Tensor2D {
+    return tf.add(tf.add(tf.matMul(x, this.v(`${name}/kernel`) as tf.Tensor2D), tf.matMul(action, this.v(`${name}/action`) as tf.Tensor2D)), this.v(`${name}/bias`)) as tf.Tensor2D;
   }
 
   private dense(name: string, x: tf.Tensor2D): tf.Tensor2D {

@@ -14,6 +14,10 @@ export interface Transitions {
   actions: Float32Array;
   /** [N, S, S, C]: the frame `stride` steps after the last past frame. */
   next: Uint8Array;
+  /** [N]: position of the example's episode in the data set's episode list. */
+  episode: Int32Array;
+  /** [N]: the step t of the example's last past frame in its episode. */
+  time: Int32Array;
 }
 
 export interface TransitionOptions {
@@ -59,8 +63,10 @@ export async function transitionsFromDataset(source: string | DatasetReader, opt
   const past = new Uint8Array(count * frameBytes * k);
   const next = new Uint8Array(count * frameBytes);
   const actions = new Float32Array(count * actionSize);
+  const episodeOf = new Int32Array(count);
+  const time = new Int32Array(count);
   let n = 0;
-  for (const entry of entries) {
+  for (const [position, entry] of entries.entries()) {
     const episode = await reader.readEpisode(entry);
     const frames = downscale(episode.arrays.observations!.data as Uint8Array, entry.length, height, channels, s); // [T, S, S, C]
     const acts = episode.arrays.actions!.data as ArrayLike<number>;
@@ -70,6 +76,8 @@ export async function transitionsFromDataset(source: string | DatasetReader, opt
         for (let p = 0; p < s * s; p++) for (let c = 0; c < channels; c++) past[(n * s * s + p) * k * channels + j * channels + c] = frames[src + p * channels + c]!;
       }
       next.set(frames.subarray((t + stride) * frameBytes, (t + stride + 1) * frameBytes), n * frameBytes);
+      episodeOf[n] = options.episodes?.[position] ?? position;
+      time[n] = t;
       if (discrete) {
         const a = acts[t]!;
         if (!Number.isInteger(a) || a < 0 || a >= actionSize) throw new Error(`data set ${reader.dir} episode ${entry.id}: action ${a} at step ${t} is not an index below ${actionSize}`);
@@ -80,7 +88,7 @@ export async function transitionsFromDataset(source: string | DatasetReader, opt
       n++;
     }
   }
-  return { count, frameSize: s, channels, pastFrames: k, actionSize, past, actions, next };
+  return { count, frameSize: s, channels, pastFrames: k, actionSize, past, actions, next, episode: episodeOf, time };
 }
 
 /** The examples at `indices` as float32 tensors in [0, 1]: past [B, S, S, kC], action [B, A], next [B, S, S, C]. */
