@@ -8,3 +8,18 @@ export { encodeDataset, SERIES_KIND, type EncodeDatasetOptions, type EncodeDatas
 export { reconstructionGrid, writeReconstructionGrid } from './reconstruction-grid.js';
 export { framesToTensor } from './frames.js';
 export { decodeReferenceJson, encodeReferenceJson, REFERENCE_SCALE } from '@worldmodels/core';
+export { IAFPosterior, IAF_GATE_BIAS, iafVariableShapes, type IAFPosteriorOptions } from './family/iaf-posterior.js';
+export { madeMasks, madeOrder, type MadeMasks } from './family/made.js';
+export { monteCarloLossTerms, diagonalGaussianLogDensity, standardNormalLogDensity } from './family/monte-carlo-kl.js';
+export { diagonalGaussianKl } from './family/gaussian-kl.js';
+export {
+  FramePredictor,
+  DEFAULT_FRAME_PREDICTOR_CONFIG,
+  resolveFramePredictorConfig,
+  framePredictorShapes,
+  type FramePredictorConfig,
+  type FramePredictorLossTerms,
+  type PastEncoding,
+} from './family/frame-predictor.js';
+export { transitionsFromDataset, transitionBatch, type Transitions, type TransitionOptions } from './family/transitions.js';
+export { trainFramePredictor, type TrainFramePredictorOptions, type TrainFramePredictorResult } from './family/train-frame-predictor.js';
