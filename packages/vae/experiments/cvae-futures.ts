@@ -193,15 +193,14 @@ function tile(values: ArrayLike<number>, offset: number): Frame {
 /** Columns: examples; rows: last past frame, true next frame, regressor, 4 CVAE samples. */
 function oneStepGrid(cvae: FramePredictor, regressor: FramePredictor, data: Transitions, indices: number[], rng: Rng): Frame {
   const size = SIZE * SIZE * 3;
-  const rows: Frame[][] = tf.tidy(() => {
+  const images = tf.tidy(() => {
     const { past, action, next } = transitionBatch(data, indices);
-    const b = indices.length;
-    const last = tf.slice(past, [0, 0, 0, (PAST - 1) * 3], [b, SIZE, SIZE, 3]).dataSync();
-    const truth = next.dataSync();
-    const yr = regressor.predict(past, action).dataSync();
-    const draws = Array.from({ length: 4 }, () => cvae.predict(past, action, { rng }).dataSync());
-    return [last, truth, yr, ...draws].map((v) => indices.map((_, i) => tile(v, i * size)));
+    const last = tf.slice(past, [0, 0, 0, (PAST - 1) * 3], [indices.length, SIZE, SIZE, 3]);
+    const draws = Array.from({ length: 4 }, () => cvae.predict(past, action, { rng }));
+    return [last, next, regressor.predict(past, action), ...draws]; // 7 × [b, S, S, 3]
   });
+  const rows = images.map((t) => indices.map((_, i) => tile(t.dataSync(), i * size)));
+  tf.dispose(images);
   return imageGrid(rows.flat(), rows.length, indices.length, { gap: 2 });
 }
 

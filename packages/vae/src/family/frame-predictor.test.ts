@@ -204,8 +204,8 @@ describe('transitions and trainFramePredictor', () => {
     // Equal to float32 rounding: tfjs' Adam rebuilds β^t with pow() on restore where a running
     // run multiplies by β each step, which can differ in the last bit.
     for (const name of straight.model.variableNames) {
-      const a = resumed.model.getWeights()[name]!.dataSync();
-      const b = straight.model.getWeights()[name]!.dataSync();
+      const a = Array.from(resumed.model.getWeights()[name]!.dataSync());
+      const b = Array.from(straight.model.getWeights()[name]!.dataSync());
       const worst = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
       expect(worst, name).toBeLessThan(1e-5); // a lost or repeated step moves weights by ~1e-2 here
     }

@@ -122,7 +122,7 @@ export async function trainFramePredictor(options: TrainFramePredictorOptions): 
         kept = [tf.keep(terms.reconstruction), tf.keep(terms.kl)];
         return terms.loss;
       }, model.trainableVariables);
-      optimizer.applyGradients(grads as Record<string, tf.Tensor>);
+      optimizer.applyGradients(grads as tf.NamedTensorMap as Record<string, tf.Variable>);
       const [loss, reconstruction, kl] = [value, ...kept].map((t) => t.dataSync()[0]!) as [number, number, number];
       tf.dispose([value, ...kept, ...Object.values(grads), batch.past, batch.action, batch.next]);
       step++;
