@@ -14,7 +14,7 @@ describe('evaluateRun', () => {
   it('scores a trained run on fixed seeds and writes the table, plots, GIFs and report', async () => {
     const run = await mkdtemp(join(tmpdir(), 'wm-eval-'));
     await expect(evaluateRun(run, { log: quiet })).rejects.toThrow(/run config not found/);
-    const config = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { controller: { dream: { temperatures: [0.5, 1.3] } } } });
+    const config = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { controller: { dream: { temperatures: [0.5, 1.3], sweepGenerations: 1 } } } });
     await trainWorldModel(run, config, { log: quiet });
     const report = await evaluateRun(run, { episodes: 3, log: quiet });
     expect(report.env).toBe('TakeCover-v0');
@@ -23,7 +23,11 @@ describe('evaluateRun', () => {
     expect(report.real.mean).toBeCloseTo(report.real.returns.reduce((a, b) => a + b, 0) / 3, 10);
     expect(report.dream).not.toBeNull(); // trained in the dream: scored there too
     expect(report.controller.parameters).toBe(40);
-    expect(report.temperatures.map((t) => t.temperature)).toEqual([0.5, 1.3]);
+    expect(report.temperatures.map((t) => t.temperature)).toEqual([0.5, 1.15, 1.3]); // the main controller's τ among them
+    expect(report.temperatures[1]!.real.returns).toEqual(report.real.returns);
+    const generationsOf = async (stage: string) => JSON.parse(await readFile(join(run, stage, 'DONE.json'), 'utf8')).summary.generations;
+    expect(await generationsOf('controller')).toBe(config.controller.generations);
+    expect(await generationsOf('controller-tau-0.5')).toBe(1); // the sweep's own budget
     for (const t of report.temperatures) expect(t.real.returns).toHaveLength(3);
     // Fixed seeds: the same scores again.
     const again = await evaluateRun(run, { episodes: 3, gifs: false, log: quiet, out: join(run, 'eval-2') });

@@ -39,7 +39,7 @@ export interface EvalReport {
   iteration: number;
   controller: { source: string; trainingScore: number; generation: number; parameters: number; form: string; mode: string };
   real: { episodes: number; seed: number; maxSteps: number | null; mean: number; std: number; min: number; max: number; returns: number[]; seconds: number };
-  dream: { temperature: number; episodes: number; mean: number; std: number } | null;
+  dream: (Stats & { temperature: number; episodes: number }) | null;
   /** The temperature table: controllers trained in the dream at each τ, scored there and in the real env. */
   temperatures: { temperature: number; generation: number; dream: Stats; real: Stats & { returns: number[] } }[];
   paper: { system: string; mean: number; std: number }[];
@@ -140,6 +140,11 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   } finally {
     vae.dispose();
     mdnrnn.dispose();
+  }
+  // The main controller, trained in the dream at its own τ, is a row of the temperature table too.
+  if (temperatures.length > 0 && dream && !temperatures.some((t) => t.temperature === dream!.temperature)) {
+    temperatures.push({ temperature: dream.temperature, generation: best.generation, dream: { mean: dream.mean, std: dream.std, min: dream.min, max: dream.max }, real: { ...stats, returns } });
+    temperatures.sort((a, b) => a.temperature - b.temperature);
   }
 
   // 3. Learning curve of the controller search.

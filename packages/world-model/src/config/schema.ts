@@ -69,6 +69,8 @@ export const dreamSchema = z.strictObject({
   maxSteps: positiveInt,
   /** The paper's temperature table: also train a controller in the dream at each of these τ (e.g. [0.1, 0.5, 1, 1.15, 1.3]). */
   temperatures: z.array(positive),
+  /** Generations of each temperature-sweep controller (default: `controller.generations`). */
+  sweepGenerations: positiveInt.optional(),
 });
 
 /** Curiosity: an intrinsic reward −log p(z_{t+1} | z_t, a_t, h_t) from M, added with a weight. */

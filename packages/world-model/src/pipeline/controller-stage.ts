@@ -26,13 +26,17 @@ export function controllerStage(config: RunConfig, iteration: number, sweepTempe
   const series = stageName('series', iteration);
   const mdnrnn = stageName('mdnrnn', iteration);
   // A temperature-sweep stage trains its own controller in the dream at τ (the paper's TakeCover table).
-  const c = sweepTemperature === undefined ? config.controller : { ...config.controller, mode: 'dream' as const, dream: { ...config.controller.dream, temperature: sweepTemperature } };
+  const base = config.controller;
+  const c = sweepTemperature === undefined
+    ? base
+    : { ...base, mode: 'dream' as const, generations: base.dream.sweepGenerations ?? base.generations, dream: { ...base.dream, temperature: sweepTemperature } };
   const suffix = sweepTemperature === undefined ? '' : temperatureSuffix(sweepTemperature);
   return {
     name: stageName('controller', iteration) + suffix,
     dir: stageDir('controller', iteration) + suffix,
     inputs: [vae, series, mdnrnn],
-    settings: { seed: config.seed, ...c, workers: undefined, ...(c.mode === 'real' ? { dream: undefined } : { maxSteps: undefined }), temperatures: undefined },
+    // The sweep's list and budget are not this stage's settings (its own generations are).
+    settings: { seed: config.seed, ...c, workers: undefined, ...(c.mode === 'real' ? { dream: undefined } : { maxSteps: undefined, dream: { ...c.dream, temperatures: undefined, sweepGenerations: undefined } }), temperatures: undefined },
     async run(ctx) {
       const seed = stageSeed(config.seed, 'controller', iteration);
       const layout = new ControllerLayout(layoutOptionsFor(config));
