@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '@worldmodels/core';
+import { initBackend, loadVariables } from '@worldmodels/core';
 import { DatasetReader, atomicWriteJson, readJsonFile } from '@worldmodels/core/dataset';
 import { Rng } from '@worldmodels/core/rng';
 import { ConvVAE } from '../src/conv-vae.js';
@@ -84,6 +84,13 @@ async function trainWithBudget(runDir: string, model: Partial<ConvVAE['config']>
   if (existsSync(join(runDir, 'final.json'))) return ConvVAE.load(finalDir);
   const cpuPath = join(runDir, 'cpu.json');
   let cpuSeconds = existsSync(cpuPath) ? ((await readJsonFile(cpuPath, 'CPU record')) as { cpuSeconds: number }).cpuSeconds : 0;
+  if ((await doneSteps(runDir)) >= steps) {
+    // The budget was reached by an earlier run (possibly with a larger --steps): take that checkpoint.
+    const vae = await modelAtCheckpoint(runDir, steps);
+    await vae.save(finalDir);
+    await atomicWriteJson(join(runDir, 'final.json'), { steps, cpuSeconds });
+    return vae;
+  }
   for (;;) {
     const before = process.cpuUsage();
     const result = await trainVAE({
@@ -108,6 +115,18 @@ async function trainWithBudget(runDir: string, model: Partial<ConvVAE['config']>
       return result.vae;
     }
     result.vae.dispose();
+  }
+}
+
+/** The ConvVAE of trainVAE's checkpoint at exactly `step`. */
+async function modelAtCheckpoint(runDir: string, step: number): Promise<ConvVAE> {
+  const { tensors, metadata } = await loadVariables(join(runDir, 'checkpoints', `step-${String(step).padStart(9, '0')}`));
+  try {
+    const vae = new ConvVAE((metadata as { config: ConvVAE['config'] }).config);
+    vae.setWeights(Object.fromEntries(Object.entries(tensors).filter(([k]) => k.startsWith('model/')).map(([k, v]) => [k.slice('model/'.length), v])));
+    return vae;
+  } finally {
+    tf.dispose(Object.values(tensors));
   }
 }
 
