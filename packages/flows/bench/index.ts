@@ -1,6 +1,6 @@
 /**
  * Benchmarks for `npm run bench`: Glow training throughput (images/s) on 32×32×3 batches of 16,
- * with one coupling network per step and with one shared across the whole flow.
+ * with one coupling network per step, one per level, and one shared across the whole flow.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@worldmodels/core';
@@ -9,6 +9,7 @@ import { FlowTrainer, type ShareScope, buildGlow, proceduralShapes } from '../sr
 const CASES = {
   'glow-train-b16-32x32': 'none',
   'glow-train-b16-32x32-shared': 'flow',
+  'glow-train-b16-32x32-shared-level': 'level',
 } as const satisfies Record<string, ShareScope>;
 
 export const benchCases: readonly string[] = Object.keys(CASES);
