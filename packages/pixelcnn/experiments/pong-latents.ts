@@ -71,9 +71,9 @@ interface Budget {
 
 const BUDGETS: Record<BudgetName, Budget> = {
   small: { frameSize: 64, trainFrames: 256, testFrames: 64, evalFrames: 4, zSize: 32, vaeWidth: 0.125, vaeSteps: 6, vaeBatch: 8, vaeLearningRate: 1e-3, pixelSteps: 4, pixelBatch: 4, decoder: { features: 12, layers: 2, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, pixelKlTolerance: 0, temperatures: [0], checkpointEvery: 2, gridEvery: 0 },
-  // About 16 CPU-minutes of training on the development machine, split about evenly between (a) and (b):
-  // a ConvVAE step (width 0.5, batch 32) costs ~0.14 CPU-s, a PixelVAE step (32×32, F 12, 4 layers, batch 16) ~1.4.
-  medium: { frameSize: 32, trainFrames: 8000, testFrames: 1000, evalFrames: 128, zSize: 32, vaeWidth: 0.5, vaeSteps: 3000, vaeBatch: 32, vaeLearningRate: 5e-4, pixelSteps: 400, pixelBatch: 16, decoder: { features: 12, layers: 4, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, pixelKlTolerance: 0.5, temperatures: [0, 0.3], checkpointEvery: 50, gridEvery: 100 },
+  // About 10 CPU-minutes of training on the development machine, split evenly between (a) and (b):
+  // a ConvVAE step (width 0.5, batch 32) costs ~0.14 CPU-s, a PixelVAE step (32×32, F 12, 4 layers, batch 8) ~1.0.
+  medium: { frameSize: 32, trainFrames: 8000, testFrames: 1000, evalFrames: 128, zSize: 32, vaeWidth: 0.5, vaeSteps: 2000, vaeBatch: 32, vaeLearningRate: 5e-4, pixelSteps: 300, pixelBatch: 8, decoder: { features: 12, layers: 4, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, pixelKlTolerance: 0.5, temperatures: [0, 0.3], checkpointEvery: 25, gridEvery: 100 },
   full: { frameSize: 64, trainFrames: 20000, testFrames: 2000, evalFrames: 256, zSize: 32, vaeWidth: 1, vaeSteps: 10000, vaeBatch: 32, vaeLearningRate: 1e-4, pixelSteps: 6000, pixelBatch: 16, decoder: { features: 24, layers: 5, firstKernelSize: 5, skipChannels: 24, headChannels: 48 }, pixelKlTolerance: 0, temperatures: [0], checkpointEvery: 250, gridEvery: 1000 },
 };
 
