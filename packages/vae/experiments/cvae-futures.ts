@@ -19,6 +19,7 @@
  *     --data runs/vae-family/data --out runs/vae-family/cvae --steps 1200
  *
  * Data: `collect-family-data.ts`. Resumable: run again after a kill; finished runs are reused.
+ * Results: `<out>/results-<games>.json` and a table on stdout.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -102,7 +103,7 @@ for (const game of values.games!.split(',')) {
   cvae.dispose();
   regressor.dispose();
 }
-await atomicWriteJson(join(values.out!, 'results.json'), { backend: backend.backend, options: values, results: allResults });
+await atomicWriteJson(join(values.out!, `results-${values.games!.replace(/,/g, '-')}.json`), { backend: backend.backend, options: values, results: allResults });
 console.log('| game | model | params | train CPU s | MSE/pixel (all) | best-of-N MSE | MSE/pixel (eventful 10%) | best-of-N (eventful) | 1-sample MSE | posterior-z MSE | diversity (px std) | sharpness | test Σ(x−ŷ)²+KL |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of allResults as any[]) {
