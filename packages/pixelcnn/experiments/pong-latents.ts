@@ -2,7 +2,10 @@
  * Pong: does a strong (PixelCNN) decoder make the VAE's latents carry where the objects are?
  *
  *   node --conditions=worldmodels-source --import tsx packages/pixelcnn/experiments/pong-latents.ts \
- *     [--budget small|medium|full] [--out DIR] [--seed N]
+ *     [--budget small|medium|full] [--out DIR] [--seed N] [--vae-steps N] [--pixel-steps N]
+ *
+ * --vae-steps / --pixel-steps override the budget's step counts (e.g. to evaluate a run whose
+ * training was stopped early at a checkpoint: pass the checkpoint's step); results.json records them.
  *
  * Stages, each resumable (kill and rerun the same command; finished stages are skipped, training
  * resumes from its last checkpoint):
@@ -77,10 +80,24 @@ const BUDGETS: Record<BudgetName, Budget> = {
   full: { frameSize: 64, trainFrames: 20000, testFrames: 2000, evalFrames: 256, zSize: 32, vaeWidth: 1, vaeSteps: 10000, vaeBatch: 32, vaeLearningRate: 1e-4, pixelSteps: 6000, pixelBatch: 16, decoder: { features: 24, layers: 5, firstKernelSize: 5, skipChannels: 24, headChannels: 48 }, pixelKlTolerance: 0, temperatures: [0], checkpointEvery: 250, gridEvery: 1000 },
 };
 
-function parseArgs(argv: string[]): { budget: BudgetName; out: string; seed: number } {
+interface Args {
+  budget: BudgetName;
+  out: string;
+  seed: number;
+  /** Step counts that replace the budget's. */
+  overrides: Partial<Pick<Budget, 'vaeSteps' | 'pixelSteps'>>;
+}
+
+function parseArgs(argv: string[]): Args {
   let budget: BudgetName = 'small';
   let out = '';
   let seed = 0;
+  const overrides: Args['overrides'] = {};
+  const stepCount = (flag: string, v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer, got ${v}`);
+    return n;
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -96,12 +113,14 @@ function parseArgs(argv: string[]): { budget: BudgetName; out: string; seed: num
     else if (a === '--seed') {
       seed = Number(value());
       if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer`);
-    } else if (a === '--help' || a === '-h') {
-      process.stdout.write('pong-latents.ts [--budget small|medium|full] [--out DIR] [--seed N]\n');
+    } else if (a === '--vae-steps') overrides.vaeSteps = stepCount(a, value());
+    else if (a === '--pixel-steps') overrides.pixelSteps = stepCount(a, value());
+    else if (a === '--help' || a === '-h') {
+      process.stdout.write('pong-latents.ts [--budget small|medium|full] [--out DIR] [--seed N] [--vae-steps N] [--pixel-steps N]\n');
       process.exit(0);
-    } else throw new Error(`unknown argument '${a}' (use --budget small|medium|full, --out DIR, --seed N)`);
+    } else throw new Error(`unknown argument '${a}' (use --budget small|medium|full, --out DIR, --seed N, --vae-steps N, --pixel-steps N)`);
   }
-  return { budget, out: resolve(out || `runs/pixelcnn-pong-${budget}`), seed };
+  return { budget, out: resolve(out || `runs/pixelcnn-pong-${budget}`), seed, overrides };
 }
 
 const TRUTH_KEYS = ['ballX', 'ballY', 'opponentPaddleY', 'agentPaddleY', 'ballVisible'] as const;
@@ -177,8 +196,8 @@ class CpuLedger {
 const temperatureLabel = (t: number) => (t === 0 ? 'pixelvae greedy' : `pixelvae T=${t}`);
 
 async function main(): Promise<void> {
-  const { budget: budgetName, out, seed } = parseArgs(process.argv.slice(2));
-  const budget = BUDGETS[budgetName];
+  const { budget: budgetName, out, seed, overrides } = parseArgs(process.argv.slice(2));
+  const budget = { ...BUDGETS[budgetName], ...overrides };
   const backend = await initBackend();
   await mkdir(out, { recursive: true });
   const root = new Rng(seed).derive('pong-latents');
@@ -292,7 +311,7 @@ async function main(): Promise<void> {
   for (const [label, bytes] of Object.entries(decoded)) scores[label] = scorePositions(bytes, truth);
   const cpuSeconds = { ...cpu.seconds, 'train vae': vaeCpu, 'train pixelvae': pixelCpu };
   const result = {
-    budget: budgetName, seed, backend: backend.backend, frameSize: size, evalFrames: evalIdx.length,
+    budget: budgetName, overrides, seed, backend: backend.backend, frameSize: size, evalFrames: evalIdx.length,
     vae: { width: budget.vaeWidth, steps: budget.vaeSteps, batch: budget.vaeBatch, learningRate: budget.vaeLearningRate, params: vae.countParams() },
     pixelvae: { steps: budget.pixelSteps, batch: budget.pixelBatch, decoder: budget.decoder, klTolerance: budget.pixelKlTolerance, params: pvae.countParams(), decoderParams: pvae.decoder.countParams() },
     pixelVaeTestBitsPerDim: testBpd, scores, cpuSeconds, finishedAt: new Date().toISOString(),

@@ -123,7 +123,7 @@ describe('bits per dimension', () => {
       const loss = () => model.bitsPerDimTensor(x);
       const { value, grads } = tf.variableGrads(loss, [bias]);
       const g = grads[bias.name]!.dataSync();
-      const b0 = bias.dataSync().slice();
+      const b0 = Float32Array.from(bias.dataSync());
       const eps = 1e-2;
       const at = (values: Float32Array) => {
         bias.assign(tf.tensor1d(values));
