@@ -24,7 +24,7 @@ import { CpuMeter } from './lib/cpu-time.js';
 
 const BUDGETS = {
   tiny: { prep: 'area32' as CarRacingPrep, train: 64, heldOut: 32, width: 4, blocks: 1, batch: 2, steps: 6, evalEvery: 3, fn: { steps: 20, featureDim: 16, width: 8, batchSize: 16 } },
-  medium: { prep: 'area32' as CarRacingPrep, train: 1000, heldOut: 200, width: 16, blocks: 3, batch: 1, steps: 600, evalEvery: 100, fn: { steps: 300, featureDim: 32, width: 16, batchSize: 32 } },
+  medium: { prep: 'area32' as CarRacingPrep, train: 500, heldOut: 100, width: 16, blocks: 3, batch: 1, steps: 200, evalEvery: 50, fn: { steps: 300, featureDim: 32, width: 16, batchSize: 32 } },
   small: { prep: 'area32' as CarRacingPrep, train: 1000, heldOut: 200, width: 16, blocks: 3, batch: 4, steps: 2000, evalEvery: 250, fn: { steps: 400, featureDim: 32, width: 16, batchSize: 32 } },
   full: { prep: 'resize64' as CarRacingPrep, train: 3000, heldOut: 500, width: 32, blocks: 6, batch: 1, steps: 20000, evalEvery: 2000, fn: { steps: 1500, featureDim: 64, width: 32, batchSize: 64 } },
 };

@@ -27,7 +27,7 @@ import { CpuMeter } from './lib/cpu-time.js';
 const K = SEMANTIC_CLASSES.length;
 const BUDGETS = {
   tiny: { prep: 'area32' as CarRacingPrep, train: 96, heldOut: 32, width: 8, batch: 8, patch: 70 as PatchSize, steps: 8, evalEvery: 4, fn: { steps: 20, featureDim: 16, width: 8, batchSize: 16 } },
-  medium: { prep: 'area32' as CarRacingPrep, train: 1000, heldOut: 200, width: 32, batch: 4, patch: 16 as PatchSize, steps: 500, evalEvery: 100, fn: { steps: 300, featureDim: 32, width: 16, batchSize: 32 } },
+  medium: { prep: 'area32' as CarRacingPrep, train: 1000, heldOut: 200, width: 32, batch: 4, patch: 16 as PatchSize, steps: 200, evalEvery: 50, fn: { steps: 300, featureDim: 32, width: 16, batchSize: 32 } },
   small: { prep: 'crop64' as CarRacingPrep, train: 1500, heldOut: 300, width: 32, batch: 16, patch: 70 as PatchSize, steps: 2000, evalEvery: 250, fn: { steps: 400, featureDim: 64, width: 16, batchSize: 32 } },
   full: { prep: 'crop64' as CarRacingPrep, train: 5000, heldOut: 1000, width: 64, batch: 16, patch: 70 as PatchSize, steps: 20000, evalEvery: 2000, fn: { steps: 1500, featureDim: 64, width: 32, batchSize: 64 } },
 };
