@@ -42,6 +42,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '32' },
     lr: { type: 'string', default: '1e-3' },
     z: { type: 'string', default: '8' },
+    'kl-tolerance': { type: 'string', default: '0' },
     width: { type: 'string', default: '32' },
     hidden: { type: 'string', default: '256' },
     'test-episodes': { type: 'string', default: '4' },
@@ -57,6 +58,9 @@ const PAST = 2;
 const steps = Number(values.steps);
 const samples = Number(values.samples);
 const seed = Number(values.seed);
+const klTolerance = Number(values['kl-tolerance']);
+/** The CVAE's run directory name; the regressor (no KL) is shared by CVAE variants. */
+const cvaeName = klTolerance > 0 ? `cvae-freebits${klTolerance}` : 'cvae';
 
 const backend = await initBackend();
 const allResults: Record<string, unknown>[] = [];
@@ -72,11 +76,11 @@ for (const game of values.games!.split(',')) {
   const train = await transitionsFromDataset(reader, { ...options, episodes: trainEpisodes });
   const test = await transitionsFromDataset(reader, { ...options, episodes: testEpisodes });
   const models: Record<string, { model: FramePredictor; cpuSeconds: number }> = {};
-  for (const [name, zSize] of [['cvae', Number(values.z)], ['regressor', 0]] as const) {
+  for (const [name, zSize] of [[cvaeName, Number(values.z)], ['regressor', 0]] as const) {
     const result = await trainFramePredictor({
       data: train,
       runDir: join(values.out!, game, name),
-      model: { zSize, width: Number(values.width), hiddenSize: Number(values.hidden) },
+      model: { zSize, width: Number(values.width), hiddenSize: Number(values.hidden), klTolerance: zSize > 0 ? klTolerance : 0 },
       steps,
       batchSize: Number(values.batch),
       learningRate: Number(values.lr),
@@ -84,32 +88,32 @@ for (const game of values.games!.split(',')) {
       checkpointEvery: 200,
       progress: { label: `${game} ${name}` },
     });
-    models[name] = { model: result.model, cpuSeconds: result.cpuSeconds };
+    models[name === cvaeName ? 'cvae' : name] = { model: result.model, cpuSeconds: result.cpuSeconds };
   }
   const cvae = models.cvae!.model;
   const regressor = models.regressor!.model;
   const picked = evenly(test.count, Number(values['test-examples']));
   const metrics = evaluate(cvae, regressor, test, picked, samples, new Rng(seed).derive('eval', game));
   const result = {
-    game, stride: spec.stride, trainExamples: train.count, testExamples: picked.length, steps, samples,
+    game, cvaeRun: cvaeName, klTolerance, stride: spec.stride, trainExamples: train.count, testExamples: picked.length, steps, samples,
     params: { cvae: cvae.countParams(), regressor: regressor.countParams() },
     trainCpuSeconds: { cvae: +models.cvae!.cpuSeconds.toFixed(1), regressor: +models.regressor!.cpuSeconds.toFixed(1) },
     ...metrics.summary,
   };
   allResults.push(result);
   console.log(JSON.stringify(result));
-  await writePng(join(values.out!, `${game}-one-step.png`), oneStepGrid(cvae, regressor, test, metrics.eventful.slice(0, 6), new Rng(seed).derive('grid', game)));
-  await writeGif(join(values.out!, `${game}-futures.gif`), rolloutFrames(cvae, regressor, test, new Rng(seed).derive('rollout', game), Number(values['rollout-steps']), spec.stride), { fps: 4 });
+  await writePng(join(values.out!, `${game}-${cvaeName}-one-step.png`), oneStepGrid(cvae, regressor, test, metrics.eventful.slice(0, 6), new Rng(seed).derive('grid', game)));
+  await writeGif(join(values.out!, `${game}-${cvaeName}-futures.gif`), rolloutFrames(cvae, regressor, test, new Rng(seed).derive('rollout', game), Number(values['rollout-steps']), spec.stride), { fps: 4 });
   cvae.dispose();
   regressor.dispose();
 }
-await atomicWriteJson(join(values.out!, `results-${values.games!.replace(/,/g, '-')}.json`), { backend: backend.backend, options: values, results: allResults });
+await atomicWriteJson(join(values.out!, `results-${values.games!.replace(/,/g, '-')}-${cvaeName}.json`), { backend: backend.backend, options: values, results: allResults });
 console.log('| game | model | params | train CPU s | MSE/pixel (all) | best-of-N MSE | MSE/pixel (eventful 10%) | best-of-N (eventful) | 1-sample MSE | posterior-z MSE | diversity (px std) | sharpness | test Σ(x−ŷ)²+KL |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of allResults as any[]) {
   const f = (v: number, d = 5) => v.toFixed(d);
   console.log(`| ${r.game} | regressor | ${r.params.regressor} | ${r.trainCpuSeconds.regressor} | ${f(r.regressor.mse)} | — | ${f(r.regressor.mseEventful)} | — | — | — | 0 | ${f(r.regressor.sharpness, 2)} | ${f(r.regressor.testLoss, 1)} |`);
-  console.log(`| ${r.game} | CVAE | ${r.params.cvae} | ${r.trainCpuSeconds.cvae} | — | ${f(r.cvae.bestOfN)} | — | ${f(r.cvae.bestOfNEventful)} | ${f(r.cvae.oneSample)} | ${f(r.cvae.posterior)} | ${f(r.cvae.diversity, 4)} | ${f(r.cvae.sharpness, 2)} | ${f(r.cvae.testLoss, 1)} |`);
+  console.log(`| ${r.game} | ${r.cvaeRun} | ${r.params.cvae} | ${r.trainCpuSeconds.cvae} | — | ${f(r.cvae.bestOfN)} | — | ${f(r.cvae.bestOfNEventful)} | ${f(r.cvae.oneSample)} | ${f(r.cvae.posterior)} | ${f(r.cvae.diversity, 4)} | ${f(r.cvae.sharpness, 2)} | ${f(r.cvae.testLoss, 1)} |`);
 }
 
 /** `count` indices spread evenly over 0..n−1. */

@@ -94,6 +94,20 @@ describe('FramePredictor', () => {
       tf.dispose(Object.values(t));
       other.dispose();
     }
+    // Free bits: each example's KL counts as at least klTolerance · z (independent of β).
+    const perExample = Array.from(diagonalGaussianKl(q.mu, q.logvar, p.mu, p.logvar).dataSync());
+    const floor = (Math.min(...perExample) + Math.max(...perExample)) / 2; // some examples below, some above
+    for (const beta of [1, 2]) {
+      const floored = new FramePredictor({ ...model.config, beta, klTolerance: floor / 2 });
+      floored.setWeights(model.getWeights());
+      const t = floored.loss(past, action, next, new Rng(4));
+      const expectedKl = perExample.reduce((sum, k) => sum + Math.max(k, floor), 0) / perExample.length;
+      expect(scalar(t.rawKl)).toBeCloseTo(kl, 5);
+      expect(scalar(t.kl)).toBeCloseTo(expectedKl, 5);
+      expect(scalar(t.loss)).toBeCloseTo(scalar(base.reconstruction) + beta * expectedKl, 4);
+      tf.dispose(Object.values(t));
+      floored.dispose();
+    }
     tf.dispose([past, next, action, q.mu, q.logvar, p.mu, p.logvar, ...Object.values(base)]);
     model.dispose();
   });

@@ -22,6 +22,8 @@ export interface FramePredictorConfig {
   hiddenSize: number;
   /** Weight of the KL term. */
   beta: number;
+  /** Free bits: the per-example KL is floored at klTolerance · zSize nats (0 = none), as ConvVAE's option. */
+  klTolerance: number;
   /** Seed of the weight initialisation and of the default sampling stream. */
   seed: number;
 }
@@ -35,6 +37,7 @@ export const DEFAULT_FRAME_PREDICTOR_CONFIG: FramePredictorConfig = {
   width: 32,
   hiddenSize: 256,
   beta: 1,
+  klTolerance: 0,
   seed: 0,
 };
 
@@ -47,6 +50,7 @@ export function resolveFramePredictorConfig(options: Partial<FramePredictorConfi
   if (c.frameSize % 8 !== 0) throw new Error(`FramePredictor frameSize must be a multiple of 8 (three stride-2 layers), got ${c.frameSize}`);
   if (!Number.isInteger(c.zSize) || c.zSize < 0) throw new Error(`FramePredictor zSize must be a non-negative integer (0 = deterministic regressor), got ${c.zSize}`);
   if (!(c.beta >= 0)) throw new Error(`FramePredictor beta must be >= 0, got ${c.beta}`);
+  if (!(c.klTolerance >= 0)) throw new Error(`FramePredictor klTolerance must be >= 0, got ${c.klTolerance}`);
   if (!Number.isInteger(c.seed)) throw new Error(`FramePredictor seed must be an integer, got ${c.seed}`);
   return c;
 }
@@ -93,8 +97,10 @@ export interface FramePredictorLossTerms {
   loss: tf.Scalar;
   /** Batch mean of the per-frame sum of squared errors of the predicted next frame. */
   reconstruction: tf.Scalar;
-  /** Batch mean of KL(q(z|past, a, next) ‖ p(z|past, a)); 0 for the regressor. */
+  /** Batch mean of the per-example KL after the free-bits floor; 0 for the regressor. */
   kl: tf.Scalar;
+  /** Batch mean of KL(q(z|past, a, next) ‖ p(z|past, a)) before the floor. */
+  rawKl: tf.Scalar;
 }
 
 let instanceCounter = 0;
@@ -108,7 +114,8 @@ let instanceCounter = 0;
  *   prior      p(z | past, a)        = N(μ_p, σ_p²)    dense head on the past encoding
  *   posterior  q(z | past, a, next)  = N(μ_q, σ_q²)    its own conv encoder on past + next frame
  *   decoder    p(next | past, a, z)                     deconvs with skips from the past encoder
- *   loss = Σ (next − ŷ)² + β · KL(q ‖ p)              (ŷ decoded from z ~ q; KL analytic)
+ *   loss = Σ (next − ŷ)² + β · max(KL(q ‖ p), klTolerance · z)   (ŷ decoded from z ~ q; KL analytic;
+ *          the optional free-bits floor per example keeps the posterior from collapsing onto the prior early on)
  *
  * At test time z is drawn from the prior, so different draws give different futures. With
  * `zSize: 0` it is the deterministic regressor baseline: the same encoder and decoder, no z.
@@ -226,15 +233,18 @@ export class FramePredictor {
       const enc = this.encodePast(past, action);
       let z: tf.Tensor2D | null = null;
       let kl = tf.scalar(0);
+      let rawKl = tf.scalar(0);
       if (this.stochastic) {
         const q = this.posterior(past, action, next);
         const p = this.prior(enc.h);
         z = reparameterise(q.mu, q.logvar, rng);
-        kl = tf.mean(diagonalGaussianKl(q.mu, q.logvar, p.mu, p.logvar));
+        const perExample = diagonalGaussianKl(q.mu, q.logvar, p.mu, p.logvar); // [B]
+        rawKl = tf.mean(perExample);
+        kl = tf.mean(tf.maximum(perExample, this.config.klTolerance * this.config.zSize));
       }
       const y = this.decode(enc, z);
       const reconstruction = tf.mean(tf.sum(tf.squaredDifference(next, y), [1, 2, 3])) as tf.Scalar;
-      return { loss: tf.add(reconstruction, tf.mul(this.config.beta, kl)) as tf.Scalar, reconstruction, kl: kl as tf.Scalar };
+      return { loss: tf.add(reconstruction, tf.mul(this.config.beta, kl)) as tf.Scalar, reconstruction, kl: kl as tf.Scalar, rawKl: rawKl as tf.Scalar };
     });
   }
 

@@ -26,7 +26,7 @@ export interface TrainFramePredictorOptions {
   /** Stop at once without saving, as a kill would; the next run resumes from the last checkpoint. */
   signal?: AbortSignal;
   progress?: boolean | Omit<ProgressOptions, 'total'>;
-  onStep?: (step: number, metrics: { loss: number; reconstruction: number; kl: number }) => void;
+  onStep?: (step: number, metrics: { loss: number; reconstruction: number; kl: number; rawKl: number }) => void;
 }
 
 export interface TrainFramePredictorResult {
@@ -119,16 +119,16 @@ export async function trainFramePredictor(options: TrainFramePredictorOptions): 
       let kept: tf.Scalar[] = [];
       const { value, grads } = tf.variableGrads(() => {
         const terms = model.loss(batch.past, batch.action, batch.next, noise);
-        kept = [tf.keep(terms.reconstruction), tf.keep(terms.kl)];
+        kept = [tf.keep(terms.reconstruction), tf.keep(terms.kl), tf.keep(terms.rawKl)];
         return terms.loss;
       }, model.trainableVariables);
       optimizer.applyGradients(grads as tf.NamedTensorMap as Record<string, tf.Variable>);
-      const [loss, reconstruction, kl] = [value, ...kept].map((t) => t.dataSync()[0]!) as [number, number, number];
+      const [loss, reconstruction, kl, rawKl] = [value, ...kept].map((t) => t.dataSync()[0]!) as [number, number, number, number];
       tf.dispose([value, ...kept, ...Object.values(grads), batch.past, batch.action, batch.next]);
       step++;
-      const m = { loss, reconstruction, kl };
+      const m = { loss, reconstruction, kl, rawKl };
       options.onStep?.(step, m);
-      progress.update(step, { loss, r: reconstruction, kl });
+      progress.update(step, { loss, r: reconstruction, kl: rawKl });
       if (step % logEvery === 0) await metrics.log({ step, ...m });
       if (step % checkpointEvery === 0 || step === steps) await save();
     }
