@@ -158,8 +158,9 @@ dnnl::engine& Engine() {
   static dnnl::engine eng(dnnl::engine::kind::cpu, 0);
   return eng;
 }
+// One stream per calling thread: Node worker threads each call in from their own JS thread.
 dnnl::stream& Stream() {
-  static dnnl::stream s(Engine());
+  static thread_local dnnl::stream s(Engine());
   return s;
 }
 
@@ -357,9 +358,10 @@ std::shared_ptr<ConvPlan> GetPlan(const ConvGeom& g, char kind) {
   return plan;
 }
 
-// Scratch buffers reused across calls (the JS thread is the only caller).
-std::vector<float> weight_scratch;
-std::vector<uint8_t> pad_scratch;
+// Scratch buffers reused across calls, one set per calling thread: every Node worker thread
+// that loads the addon calls kernels concurrently with the others (shared buffers gave NaNs).
+thread_local std::vector<float> weight_scratch;
+thread_local std::vector<uint8_t> pad_scratch;
 
 dnnl::memory ScratchMemory(const dnnl::memory::desc& d) {
   size_t bytes = d.get_size();
