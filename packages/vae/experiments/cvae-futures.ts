@@ -79,7 +79,7 @@ for (const game of values.games!.split(',')) {
   for (const [name, zSize] of [[cvaeName, Number(values.z)], ['regressor', 0]] as const) {
     const result = await trainFramePredictor({
       data: train,
-      runDir: join(values.out!, game, name),
+      runDir: join(values.out!, game, `${name}-${steps}steps`),
       model: { zSize, width: Number(values.width), hiddenSize: Number(values.hidden), klTolerance: zSize > 0 ? klTolerance : 0 },
       steps,
       batchSize: Number(values.batch),
