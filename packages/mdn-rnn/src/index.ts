@@ -5,5 +5,5 @@ export { splitMixture, mixtureNegLogLikelihood, weightedSigmoidCrossEntropy, LOG
 export { sampleMixture } from './sample-mixture.js';
 export { MDNRNNTrainer, type MDNRNNTrainerOptions, type MDNStepMetrics } from './mdn-rnn-trainer.js';
 export { trainMDNRNN, type TrainMDNRNNOptions, type TrainMDNRNNResult } from './train-mdn-rnn.js';
-export { seriesToBatch, SERIES_KEYS } from './series-batch.js';
+export { seriesToBatch, SERIES_KEYS, RESTARTS_KEY } from './series-batch.js';
 export { decodeReferenceJson, encodeReferenceJson, REFERENCE_SCALE } from '@worldmodels/core';

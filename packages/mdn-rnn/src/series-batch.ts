@@ -6,6 +6,11 @@ import type { MDNSequenceBatch } from './mdn-rnn.js';
 
 /** Series arrays M trains on (written by @worldmodels/vae's encodeDataset). */
 export const SERIES_KEYS = ['mu', 'logvar', 'actions', 'rewards', 'dones'] as const;
+/**
+ * Optional series array (uint8 [T]): 1 at each episode's first step when a series file holds
+ * several consecutive episodes; the LSTM state is zeroed there (Doom reference).
+ */
+export const RESTARTS_KEY = 'restarts';
 
 function asFloat32(data: TypedArray, dtype: string): Float32Array {
   if (dtype === 'float16') return float16ToFloat32(data as Uint16Array);
@@ -16,7 +21,8 @@ function asFloat32(data: TypedArray, dtype: string): Float32Array {
  * Turns a window batch of series [B, T + 1, ...] into a teacher-forcing batch of T steps:
  * z = mu + exp(logvar / 2) · ε sampled once per window (the reference trains M on sampled z),
  * inputs z_0..z_{T−1} and a_0..a_{T−1}, targets z_1..z_T; the done and reward of step t are
- * dones[t] and rewards[t] (the outcome of a_t). The restart flag is 1 at an episode's first step.
+ * dones[t] and rewards[t] (the outcome of a_t). The restart flag is 1 at an episode's first step
+ * (a window's first step at an episode start, and every step flagged in `restarts`).
  */
 export function seriesToBatch(
   batch: SequenceBatch,
@@ -57,8 +63,10 @@ export function seriesToBatch(
     }
     if (config.restartInput) {
       const restart = new Float32Array(B * T);
+      const flags = batch.arrays[RESTARTS_KEY]; // streams of concatenated episodes: [B, S]
       batch.sources.forEach((s, b) => {
         if (s.start === 0) restart[b * T] = 1;
+        if (flags) for (let t = 0; t < T; t++) if (flags[b * S + t]) restart[b * T + t] = 1;
       });
       out.restart = tf.tensor2d(restart, [B, T]);
     }

@@ -8,7 +8,7 @@ import { Rng, type RngState } from '@worldmodels/core/rng';
 import type { MDNRNNConfig } from './config.js';
 import { MDNRNN } from './mdn-rnn.js';
 import { MDNRNNTrainer, type MDNStepMetrics } from './mdn-rnn-trainer.js';
-import { SERIES_KEYS, seriesToBatch } from './series-batch.js';
+import { RESTARTS_KEY, SERIES_KEYS, seriesToBatch } from './series-batch.js';
 
 export interface TrainMDNRNNOptions {
   /** Encoded series (directory or open reader) from @worldmodels/vae's `encodeDataset`. */
@@ -150,7 +150,7 @@ export async function trainMDNRNN(options: TrainMDNRNNOptions): Promise<TrainMDN
       let batchInEpoch = 0;
       const stream = reader.sequences({
         batchSize, seqLen: seqLen + 1, rng: new Rng(seed).derive('mdn-rnn', 'data', epoch), epochs: 1, dropLast: true,
-        keys: [...SERIES_KEYS], ...(options.bufferEpisodes !== undefined && { bufferEpisodes: options.bufferEpisodes }),
+        keys: [...SERIES_KEYS, ...(reader.manifest.arrays[RESTARTS_KEY] ? [RESTARTS_KEY] : [])], ...(options.bufferEpisodes !== undefined && { bufferEpisodes: options.bufferEpisodes }),
       });
       for await (const windowBatch of stream) {
         if (batchInEpoch < skip) {

@@ -58,6 +58,12 @@ export const mdnrnnSchema = z.strictObject({
   donePositiveWeight: positive,
   /** Follow each training episode by seqLen copies of its last step (done 1): needed by the done head (the Doom reference padded episodes too). */
   padEpisodeEnds: z.boolean(),
+  /**
+   * Train on streams of consecutive episodes (the Doom reference): windows run across episode
+   * boundaries, a `restarts` flag zeroes the LSTM state at each episode's first step, and each
+   * episode's terminal step is its one positive done target. Replaces padEpisodeEnds.
+   */
+  concatEpisodes: z.boolean().optional(),
   checkpointEvery: positiveInt,
 });
 

@@ -22,12 +22,15 @@ import { DATA_DIR, ENCODED_DIR, INITIAL_Z_FILE, SERIES_DIR, stageDir, stageName 
 export function seriesStage(config: RunConfig, iteration: number): Stage {
   const collect = stageName('collect', iteration);
   const vae = stageName('vae', iteration);
-  const pad = config.mdnrnn.padEpisodeEnds ? config.mdnrnn.seqLen : 0;
+  const concat = config.mdnrnn.concatEpisodes === true;
+  const pad = config.mdnrnn.padEpisodeEnds && !concat ? config.mdnrnn.seqLen : 0;
+  // A stream holds whole consecutive episodes, at least this many steps (many windows each).
+  const streamSteps = STREAM_WINDOWS * (config.mdnrnn.seqLen + 1);
   return {
     name: stageName('series', iteration),
     dir: stageDir('series', iteration),
     inputs: [collect, vae],
-    settings: { pad },
+    settings: concat ? { pad, concat, streamSteps } : { pad },
     async run(ctx) {
       const model = await loadVision(ctx.inputs[vae]!);
       const encodedDir = join(ctx.dir, ENCODED_DIR);
@@ -40,12 +43,14 @@ export function seriesStage(config: RunConfig, iteration: number): Stage {
       const encoded = await DatasetReader.open(encodedDir);
       const arrays = encoded.manifest.arrays;
       const Z = arrays.mu!.shape[0]!;
-      const writer = await DatasetWriter.open(join(ctx.dir, SERIES_DIR), { env: encoded.manifest.env, arrays });
+      const writer = await DatasetWriter.open(join(ctx.dir, SERIES_DIR), { env: encoded.manifest.env, arrays: concat ? { ...arrays, [RESTARTS]: { dtype: 'uint8', shape: [] } } : arrays });
       const written = new Set((await DatasetReader.open(join(ctx.dir, SERIES_DIR))).episodes.map((e) => e.id));
       const N = encoded.episodes.length;
       const mu = new Float32Array(N * Z);
       const logvar = new Float32Array(N * Z);
       let steps = 0;
+      let streams = 0;
+      const stream = new EpisodeStream();
       const progress = new ProgressReporter({ total: N, label: 'series' });
       try {
         for (const [i, entry] of encoded.episodes.entries()) {
@@ -56,7 +61,15 @@ export function seriesStage(config: RunConfig, iteration: number): Stage {
           // done 1), so windows cut at random offsets contain the terminal step at any position and
           // its done flag (and the "still done" after it) are training targets.
           const length = entry.length + pad;
-          if (!written.has(entry.id)) {
+          if (concat) {
+            stream.push(episode.arrays, entry.length);
+            if (stream.steps >= streamSteps || i === N - 1) {
+              const id = `stream-${String(streams).padStart(5, '0')}`;
+              if (!written.has(id)) await writer.writeEpisode(stream.arrays(), { id });
+              streams++;
+              stream.clear();
+            }
+          } else if (!written.has(entry.id)) {
             const series: Record<string, unknown> = {};
             for (const [key, nd] of Object.entries(episode.arrays)) {
               const step = nd.data.length / entry.length;
@@ -86,9 +99,52 @@ export function seriesStage(config: RunConfig, iteration: number): Stage {
         mu: { data: mu, shape: [N, Z], dtype: 'float32' },
         logvar: { data: logvar, shape: [N, Z], dtype: 'float32' },
       });
-      return { episodes: N, encoded: result.encoded, initialLatents: N, trainingSteps: steps, padding: pad };
+      return { episodes: N, encoded: result.encoded, initialLatents: N, trainingSteps: steps, padding: pad, ...(concat && { streams }) };
     },
   };
+}
+
+/** Series array marking each episode's first step in a stream of concatenated episodes. */
+export const RESTARTS = 'restarts';
+const STREAM_WINDOWS = 8;
+
+/** Consecutive episodes joined step by step, with a restart flag at each one's first step. */
+class EpisodeStream {
+  private parts: { arrays: Record<string, NdArray>; length: number }[] = [];
+  steps = 0;
+
+  push(arrays: Record<string, NdArray>, length: number): void {
+    this.parts.push({ arrays, length });
+    this.steps += length;
+  }
+
+  clear(): void {
+    this.parts = [];
+    this.steps = 0;
+  }
+
+  arrays(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const first = this.parts[0]!.arrays;
+    for (const key of Object.keys(first)) {
+      const total = this.parts.reduce((n, p) => n + p.arrays[key]!.data.length, 0);
+      const joined = new (first[key]!.data.constructor as new (n: number) => NdArray['data'])(total);
+      let offset = 0;
+      for (const p of this.parts) {
+        joined.set(p.arrays[key]!.data as never, offset);
+        offset += p.arrays[key]!.data.length;
+      }
+      out[key] = joined;
+    }
+    const restarts = new Uint8Array(this.steps); // [T]
+    let t = 0;
+    for (const p of this.parts) {
+      restarts[t] = 1;
+      t += p.length;
+    }
+    out[RESTARTS] = restarts;
+    return out;
+  }
 }
 
 function toFloat32(nd: NdArray): Float32Array {

@@ -48,6 +48,24 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('takecover with concatEpisodes: M trains on streams of whole episodes with restart flags, one done per episode', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wm-run-concat-'));
+    const config = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { collect: { episodes: 3 }, mdnrnn: { concatEpisodes: true, seqLen: 16 } } }); // streams of ≥ 8 windows of 17: all 3 episodes
+    const outcomes = await trainWorldModel(dir, config, { log: quiet, until: 'mdnrnn' });
+    expect(outcomes.map((o) => o.status)).toEqual(['ran', 'ran', 'ran', 'ran']);
+    const series = await DatasetReader.open(join(dir, 'series', 'series'));
+    const collected = await DatasetReader.open(join(dir, 'collect', 'data'));
+    const lengths = collected.episodes.map((e) => e.length);
+    // One stream: the episodes in order, unpadded.
+    expect(series.episodes.map((e) => e.length)).toEqual([lengths.reduce((a, b) => a + b, 0)]);
+    const { arrays } = await series.readEpisode(series.episodes[0]!);
+    const starts = lengths.map((_, k) => lengths.slice(0, k).reduce((a, b) => a + b, 0));
+    expect(Array.from(arrays.restarts!.data).flatMap((r, t) => (r ? [t] : []))).toEqual(starts);
+    const terminal = await Promise.all(collected.episodes.map(async (e) => Array.from((await collected.readEpisode(e)).arrays.dones!.data)));
+    expect(Array.from(arrays.dones!.data)).toEqual(terminal.flat());
+    expect(existsSync(join(dir, 'mdnrnn', 'model'))).toBe(true);
+  });
+
   it('carracing: trains C in the real env through V and M', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wm-run-'));
     const config = await resolveRunConfig({ env: 'carracing', preset: 'ci', overrides: {} });
