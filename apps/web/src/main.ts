@@ -209,6 +209,7 @@ async function start(): Promise<void> {
   const wanted = params.get('env');
   const kind = (wanted && state.envs.includes(wanted) ? wanted : state.envs[0]) as EnvKind | undefined;
   if (!kind) throw new Error('no checkpoints were shipped with this page');
+  if (params.get('paused') === '1') $<HTMLInputElement>('pause').checked = true;
   state.paused = $<HTMLInputElement>('pause').checked;
   await openEnv(kind);
   loop();

@@ -8,6 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeUntrainedCheckpoint } from '@worldmodels/agent-app';
+import { initBackend } from '@worldmodels/core';
 import type { PageState } from './page-state.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -39,18 +40,22 @@ describe('the web page in Chromium', () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
+    await initBackend({ quiet: true }); // for writing untrained checkpoints
     work = await mkdtemp(join(tmpdir(), 'wm-web-e2e-'));
-    const shipped = ['takecover', 'carracing'].filter((env) => existsSync(join(REPO_ROOT, 'checkpoints', env, 'config.json')));
+    // The shipped checkpoint of each env when the repository has it, else an untrained one (both envs are always driven).
+    const dirs = await Promise.all(
+      (['takecover', 'carracing'] as const).map(async (env) => {
+        const shipped = join(REPO_ROOT, 'checkpoints', env);
+        if (existsSync(join(shipped, 'config.json'))) return `${env}=${shipped}`;
+        await writeUntrainedCheckpoint(join(work, env), env, { float16: true });
+        return `${env}=${join(work, env)}`;
+      }),
+    );
     const previous = process.env.WORLDMODELS_WEB_CHECKPOINTS;
-    if (shipped.length === 0) {
-      for (const env of ['takecover', 'carracing'] as const) await writeUntrainedCheckpoint(join(work, env), env, { float16: true });
-      process.env.WORLDMODELS_WEB_CHECKPOINTS = `takecover=${join(work, 'takecover')},carracing=${join(work, 'carracing')}`;
-    } else {
-      delete process.env.WORLDMODELS_WEB_CHECKPOINTS;
-    }
+    process.env.WORLDMODELS_WEB_CHECKPOINTS = dirs.join(',');
     const outDir = join(OUTPUT, 'dist');
     try {
-      await build({ root: WEB_DIR, configFile: join(WEB_DIR, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+      await build({ root: WEB_DIR, configFile: join(WEB_DIR, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true, minify: false } });
     } finally {
       if (previous === undefined) delete process.env.WORLDMODELS_WEB_CHECKPOINTS;
       else process.env.WORLDMODELS_WEB_CHECKPOINTS = previous;
@@ -66,8 +71,8 @@ describe('the web page in Chromium', () => {
     page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`http://127.0.0.1:${port}/?env=takecover`);
-  });
+    await page.goto(`http://127.0.0.1:${port}/?env=takecover&paused=1`);
+  }, 900_000); // a Vite build: ~30 CPU-seconds, far longer in wall time on a busy machine
 
   afterAll(async () => {
     await context?.close();
@@ -84,10 +89,9 @@ describe('the web page in Chromium', () => {
     expect(['webgl', 'wasm', 'cpu']).toContain(s.backend);
     if (s.backend !== 'webgl') expect(s.skippedBackends.map((b) => b.backend)).toContain('webgl');
 
-    // Paused: each arrow press is exactly one step of the dream and of the real env.
-    await page.check('#pause');
-    await page.waitForFunction(() => window.worldmodels.paused);
-    s = await pageState(page);
+    // Paused (?paused=1): each arrow press is exactly one step of the dream and of the real env.
+    expect(s.paused).toBe(true);
+    expect(await page.isChecked('#pause')).toBe(true);
     const before = await hashes(page);
     await page.keyboard.press('ArrowLeft');
     await page.waitForFunction((n) => window.worldmodels.dream.steps === n + 1, s.dream.steps);
@@ -118,20 +122,24 @@ describe('the web page in Chromium', () => {
     const running = await pageState(page);
     await page.waitForFunction((n) => window.worldmodels.real.steps + window.worldmodels.real.episodes * 10_000 >= n + 3, running.real.steps, { timeout: 60_000 });
 
-    // CarRacing, when shipped: the arrow keys are [steer, gas, brake].
-    if ((await pageState(page)).envs.includes('carracing')) {
-      await page.check('input[name=driver][value=keyboard]');
-      await page.check('#pause');
-      await page.click('button[data-env=carracing]');
-      await page.waitForFunction(() => window.worldmodels.env === 'carracing' && window.worldmodels.status === 'ready', undefined, { timeout: 90_000 });
-      const c = await pageState(page);
-      await page.keyboard.press('ArrowUp');
-      await page.waitForFunction((n) => window.worldmodels.real.steps === n + 1, c.real.steps);
-      expect((await pageState(page)).lastAction).toEqual([0, 1, 0]);
-    }
+    // CarRacing: the arrow keys are [steer, gas, brake].
+    expect((await pageState(page)).envs).toEqual(['takecover', 'carracing']);
+    await page.check('input[name=driver][value=keyboard]');
+    await page.check('#pause');
+    await page.click('button[data-env=carracing]');
+    await page.waitForFunction(() => window.worldmodels.env === 'carracing' && window.worldmodels.status === 'ready', undefined, { timeout: 90_000 });
+    const c = await pageState(page);
+    const road = await hashes(page);
+    await page.keyboard.down('ArrowUp');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.up('ArrowUp');
+    await page.waitForFunction((n) => window.worldmodels.real.steps === n + 2, c.real.steps); // ↑ down, then ← pressed: two steps
+    expect((await pageState(page)).lastAction).toEqual([-1, 1, 0]);
+    expect((await hashes(page)).dream).not.toBe(road.dream);
 
     await mkdir(OUTPUT, { recursive: true });
     await page.screenshot({ path: join(OUTPUT, 'page.png'), fullPage: true });
+    await page.check('#pause');
     expect(errors).toEqual([]);
   });
 
@@ -146,13 +154,13 @@ describe('the web page in Chromium', () => {
         return type.startsWith('webgl') || type === 'experimental-webgl' ? null : (getContext as (...a: unknown[]) => unknown).call(this, type, ...rest);
       } as typeof getContext;
     });
-    await noGpu.goto(page.url());
+    await noGpu.goto(page.url().replace(/env=\w+/, 'env=takecover'));
     await noGpu.waitForFunction(() => window.worldmodels?.status !== 'loading', undefined, { timeout: 90_000 });
     const s = await pageState(noGpu);
     expect(s.error).toBeNull();
     expect(s.backend).toBe('wasm');
     expect(s.skippedBackends).toEqual([{ backend: 'webgl', reason: 'no WebGL context (no GPU, or the GPU is disabled)' }]);
-    await noGpu.check('#pause');
+    expect(s.paused).toBe(true);
     await noGpu.keyboard.press('ArrowRight');
     await noGpu.waitForFunction((n) => window.worldmodels.dream.steps === n + 1, s.dream.steps);
     expect((await pageState(noGpu)).lastAction).toEqual([2]);
