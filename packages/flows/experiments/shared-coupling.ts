@@ -15,6 +15,7 @@
  *     --budget-cpu-seconds 300 --out runs/shared-coupling
  *   ... --budget-seconds 600       # a wall-clock budget instead (or as well: whichever ends first)
  *   ... --tiny                     # a smoke run of a few seconds per variant
+ *   ... --report-only              # no training: evaluate unfinished runs at their newest checkpoint
  *   ... --dataset-dir data/carracing  # CarRacing frames from a rollout store instead of the env
  */
 import { existsSync } from 'node:fs';
@@ -63,6 +64,8 @@ interface Options {
   testFrames: number;
   variants: ShareScope[];
   seed: number;
+  /** Train nothing: report finished runs, and unfinished ones from their newest checkpoint. */
+  reportOnly: boolean;
 }
 
 function options(): Options {
@@ -86,6 +89,7 @@ function options(): Options {
       variants: { type: 'string', default: 'none,level,flow' },
       seed: { type: 'string', default: '0' },
       tiny: { type: 'boolean', default: false },
+      'report-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -100,6 +104,7 @@ function options(): Options {
         '  --levels L --steps K --width W --batch B --n-bits N --coupling KIND --lr R --warmup S\n' +
         '  --train-frames N --test-frames N --seed S\n' +
         '  --variants LIST        sharing scopes to compare: none,level,flow (default all three)\n' +
+        '  --report-only          train nothing: evaluate unfinished runs at their newest checkpoint (marked in the table)\n' +
         '  --tiny                 smoke test: L=2, K=2, width 16, 64/32 frames, at most 5 CPU seconds per run\n',
     );
     process.exit(0);
@@ -132,6 +137,7 @@ function options(): Options {
     testFrames: num('test-frames', values['test-frames']),
     variants: values.variants!.split(',').filter(Boolean) as ShareScope[],
     seed: Math.floor(Number(values.seed)),
+    reportOnly: values['report-only']!,
   };
   if (values.tiny) Object.assign(o, { levels: 2, steps: 2, width: 16, trainFrames: 64, testFrames: 32, budgetCpuSeconds: Math.min(o.budgetCpuSeconds, 5), warmup: 5 });
   for (const d of o.datasets) if (d !== 'carracing' && d !== 'shapes') throw new Error(`--data: unknown data set '${d}' (carracing, shapes)`);
@@ -260,7 +266,7 @@ async function testBitsPerDim(trainer: FlowTrainer, frames: Uint8Array): Promise
 
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
 
-async function runOne(o: Options, dataset: string, share: ShareScope, backend: string): Promise<RunResult> {
+async function runOne(o: Options, dataset: string, share: ShareScope, backend: string): Promise<RunResult | null> {
   const setup = setupTag(o);
   const dir = join(o.out, 'runs', setup, `${dataset}-${share}`);
   const resultPath = join(dir, 'result.json');
@@ -268,6 +274,8 @@ async function runOne(o: Options, dataset: string, share: ShareScope, backend: s
     const r = JSON.parse(await readFile(resultPath, 'utf8')) as RunResult;
     if (r.complete && r.setup === setup && r.budgetCpuSeconds === finiteOrNull(o.budgetCpuSeconds) && r.budgetSeconds === finiteOrNull(o.budgetSeconds)) return r;
   }
+  const checkpoints = join(dir, 'checkpoints');
+  if (o.reportOnly && !existsSync(checkpoints)) return null;
   const train = await loadSplit(o, dataset, 'train');
   const test = await loadSplit(o, dataset, 'test');
   const nTrain = train.length / (SIZE * SIZE * 3);
@@ -276,15 +284,24 @@ async function runOne(o: Options, dataset: string, share: ShareScope, backend: s
     learningRate: o.lr,
     warmupSteps: o.warmup,
     clipNorm: 50,
-    checkpointDir: join(dir, 'checkpoints'),
+    checkpointDir: checkpoints,
     checkpointEvery: 50,
     seed: o.seed,
   });
   const label = `${dataset}/${share}`;
+  const overCpu = trainer.cpuSeconds - o.budgetCpuSeconds;
+  const overWall = trainer.elapsedSeconds - o.budgetSeconds;
+  if (trainer.step > 0 && (overCpu > trainer.cpuSeconds / trainer.step || overWall > trainer.elapsedSeconds / trainer.step)) {
+    trainer.dispose();
+    throw new Error(
+      `${checkpoints} holds a run trained for ${trainer.cpuSeconds.toFixed(0)} CPU s / ${trainer.elapsedSeconds.toFixed(0)} s, past this budget; ` +
+        'its results would not be for this budget: use another --out',
+    );
+  }
   if (trainer.step > 0) process.stderr.write(`${label}: resuming at step ${trainer.step} (${trainer.cpuSeconds.toFixed(0)} CPU s, ${trainer.elapsedSeconds.toFixed(0)} s done)\n`);
   const metrics = await MetricsLogger.open(join(dir, 'metrics.jsonl'));
   try {
-    await trainer.run({
+    if (!o.reportOnly) await trainer.run({
       seconds: o.budgetSeconds,
       cpuSeconds: o.budgetCpuSeconds,
       nextBatch: (step) => {
@@ -334,7 +351,7 @@ async function runOne(o: Options, dataset: string, share: ShareScope, backend: s
   await writeInterpolationGif(join(dir, 'interpolation.gif'), trainer.model, a, b, { steps: 12 });
   tf.dispose([a, b]);
   trainer.dispose();
-  await atomicWriteFile(resultPath, `${JSON.stringify(result, null, 2)}\n`);
+  await atomicWriteFile(result.complete ? resultPath : join(dir, 'result-partial.json'), `${JSON.stringify(result, null, 2)}\n`);
   return result;
 }
 
@@ -358,7 +375,11 @@ async function main() {
   await mkdir(o.out, { recursive: true });
   const results: RunResult[] = [];
   for (const dataset of o.datasets) {
-    for (const share of o.variants) results.push(await runOne(o, dataset, share, backend));
+    for (const share of o.variants) {
+      const r = await runOne(o, dataset, share, backend);
+      if (r) results.push(r);
+      else process.stderr.write(`${dataset}/${share}: no checkpoint yet, left out of the report\n`);
+    }
   }
   const budget = [
     Number.isFinite(o.budgetCpuSeconds) ? `${o.budgetCpuSeconds} CPU s` : null,
@@ -366,7 +387,8 @@ async function main() {
   ].filter(Boolean).join(' or ');
   const text =
     `${table(results)}\n\nbudget ${budget} of training steps per run; Glow L=${o.levels}, K=${o.steps}, width ${o.width}, batch ${o.batch}, ` +
-    `${o.nBits}-bit, ${o.coupling}, lr ${o.lr}, warm-up ${o.warmup}; ${o.trainFrames} training / ${o.testFrames} test frames; backend ${backend}\n`;
+    `${o.nBits}-bit, ${o.coupling}, lr ${o.lr}, warm-up ${o.warmup}; ${o.trainFrames} training / ${o.testFrames} test frames; backend ${backend}\n` +
+    (results.some((r) => !r.complete) ? '(budget not reached: evaluated at the newest checkpoint, before the budget was spent)\n' : '');
   await atomicWriteFile(join(o.out, `results-${setupTag(o)}.md`), text);
   process.stdout.write(text);
 }
