@@ -4,7 +4,7 @@ import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadVariables, saveVariables } from '@worldmodels/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { atomicWriteJson } from '@worldmodels/core/dataset';
+import { atomicWriteJson, readJsonFile } from '@worldmodels/core/dataset';
 import { MODEL_DIR } from '../models/load-models.js';
 import { CONTROLLER_FILE, INITIAL_Z_FILE, stageDir } from './stage-paths.js';
 import { temperatureSuffix } from './controller-stage.js';
@@ -69,8 +69,10 @@ export async function exportAgent(runDir: string, outDir: string, options: Expor
     }
     const report = join(root, 'eval', 'report.json');
     if (existsSync(report)) {
+      // The scores travel with the agent; the machine's paths (run directory, output files) do not.
+      const { run: _run, files: _files, ...scores } = (await readJsonFile(report, 'evaluation report')) as Record<string, unknown>;
       await mkdir(join(tmp, 'eval'));
-      await copyFile(report, join(tmp, 'eval', 'report.json'));
+      await atomicWriteJson(join(tmp, 'eval', 'report.json'), { run: basename(root), ...scores });
     }
     const old = `${out}.old`;
     if (existsSync(out)) {
