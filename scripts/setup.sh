@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# libdnnl-dev: the native tensor backend; redis-server: the job-queue tests start their own on loopback.
-APT_PACKAGES=(libdnnl-dev redis-server)
+# libdnnl-dev: the native tensor backend; redis-server: the job-queue tests start their own on
+# loopback; chromium: the web page's browser test (driven by playwright-core, which downloads nothing).
+APT_PACKAGES=(libdnnl-dev redis-server chromium)
 
 if command -v apt-get >/dev/null 2>&1; then
   missing=()
@@ -18,7 +19,7 @@ if command -v apt-get >/dev/null 2>&1; then
     else
       echo "setup: installing ${missing[*]}" >&2
       { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; } \
-        || echo "setup: apt-get could not install ${missing[*]}: the native backend and the queue tests will be skipped" >&2
+        || echo "setup: apt-get could not install ${missing[*]}: the native backend, the queue tests and the browser test will be skipped" >&2
     fi
   fi
 fi
