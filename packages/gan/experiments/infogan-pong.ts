@@ -29,7 +29,7 @@ const CODES = { categorical: [10], continuous: 2 };
 const Z = 62; // InfoGAN's MNIST noise width
 const BUDGETS = {
   tiny: { size: 32 as const, train: 96, heldOut: 64, width: 8, batch: 16, steps: 8, evalEvery: 4, samples: 64, fn: { steps: 20, featureDim: 16, width: 8, batchSize: 16 } },
-  medium: { size: 32 as const, train: 2000, heldOut: 500, width: 32, batch: 32, steps: 400, evalEvery: 100, samples: 500, fn: { steps: 300, featureDim: 32, width: 16, batchSize: 32 } },
+  medium: { size: 32 as const, train: 2000, heldOut: 500, width: 32, batch: 32, steps: 600, evalEvery: 100, samples: 500, fn: { steps: 300, featureDim: 32, width: 16, batchSize: 32 } },
   small: { size: 32 as const, train: 2000, heldOut: 500, width: 32, batch: 64, steps: 1500, evalEvery: 250, samples: 500, fn: { steps: 400, featureDim: 32, width: 16, batchSize: 32 } },
   full: { size: 64 as const, train: 10000, heldOut: 2000, width: 64, batch: 64, steps: 10000, evalEvery: 1000, samples: 2000, fn: { steps: 1500, featureDim: 64, width: 32, batchSize: 64 } },
 };
