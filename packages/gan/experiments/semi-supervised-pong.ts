@@ -25,7 +25,7 @@ import { CpuMeter } from './lib/cpu-time.js';
 const K = 4;
 const BUDGETS = {
   tiny: { labelled: 16, unlabelled: 96, test: 64, width: 8, batch: 16, steps: 8, evalEvery: 4, samples: 64, fn: { steps: 20, featureDim: 16, width: 8, batchSize: 16 } },
-  medium: { labelled: 100, unlabelled: 2000, test: 500, width: 32, batch: 32, steps: 800, evalEvery: 200, samples: 500, fn: { steps: 300, featureDim: 32, width: 16, batchSize: 32 } },
+  medium: { labelled: 100, unlabelled: 2000, test: 500, width: 32, batch: 32, steps: 400, evalEvery: 100, samples: 500, fn: { steps: 300, featureDim: 32, width: 16, batchSize: 32 } },
   small: { labelled: 100, unlabelled: 3000, test: 1000, width: 32, batch: 64, steps: 2000, evalEvery: 250, samples: 500, fn: { steps: 400, featureDim: 32, width: 16, batchSize: 32 } },
   full: { labelled: 100, unlabelled: 10000, test: 2000, width: 64, batch: 100, steps: 10000, evalEvery: 1000, samples: 2000, fn: { steps: 1500, featureDim: 64, width: 32, batchSize: 64 } },
 };
