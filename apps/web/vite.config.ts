@@ -6,6 +6,8 @@ import { nodeBuiltinsUnavailable } from './vite/node-builtins-unavailable.js';
 // condition), so it needs no prior build of the packages.
 export default defineConfig({
   base: './',
+  // The dev server's pre-bundled dependencies stay inside this app.
+  cacheDir: 'node_modules/.vite',
   plugins: [nodeBuiltinsUnavailable(), checkpointsPlugin()],
   resolve: { conditions: ['worldmodels-source', ...defaultClientConditions] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096, reportCompressedSize: false },
