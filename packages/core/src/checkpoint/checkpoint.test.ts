@@ -49,7 +49,7 @@ describe('checkpoints', () => {
     expect(Array.from(tensors.i!.dataSync())).toEqual([5, -6]);
     // the same bytes decode with tfjs' own loader (what a browser uses)
     const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-    expect(json.weightsManifest[0].weights[0].quantization).toEqual({ dtype: 'float16', original_dtype: 'float32' });
+    expect(json.weightsManifest[0].weights[0].quantization).toEqual({ dtype: 'float16' });
     const bin = readFileSync(join(dir, 'weights.bin'));
     const decoded = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), json.weightsManifest[0].weights);
     expect(Array.from(decoded.w!.dataSync())).toEqual(Array.from(got));

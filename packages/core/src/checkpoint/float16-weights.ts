@@ -16,7 +16,7 @@ export async function encodeWeightsFloat16(tensors: Record<string, tf.Tensor>): 
       continue;
     }
     const half = float32ToFloat16((await tensor.data()) as Float32Array);
-    specs.push({ name, shape: tensor.shape, dtype: 'float32', quantization: { dtype: 'float16', original_dtype: 'float32' } });
+    specs.push({ name, shape: tensor.shape, dtype: 'float32', quantization: { dtype: 'float16' } });
     parts.push(new Uint8Array(half.buffer, half.byteOffset, half.byteLength));
   }
   const total = parts.reduce((n, p) => n + p.byteLength, 0);
