@@ -11,7 +11,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@worldmodels/core';
 import { MetricsLogger } from '@worldmodels/core/progress';
 import { Rng } from '@worldmodels/core/rng';
-import { downscaleArea } from '../src/data/images.js';
+import { downscaleArea, imagesToTensor } from '../src/data/images.js';
+import { frechetDistanceFromStatistics } from '../src/metrics/frechet-distance.js';
 import { codeEntropy } from '../src/losses/mutual-information.js';
 import { sampleCodes } from '../src/models/infogan.js';
 import { InfoGanTrainer } from '../src/train/infogan-trainer.js';
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
   const train = frames.subarray(0, b.train * frame);
   const net = await featureNetworkFor(args.runDir, train, b.train, size, 3, b.fn, args.seed, log);
   const real = realStatistics(net, frames.subarray(b.train * frame), b.heldOut);
+  const nRef = Math.min(b.train, b.heldOut);
+  const fdRealVsReal = frechetDistanceFromStatistics(realStatistics(net, train.subarray(0, nRef * frame), nRef), real);
 
   const trainer = new InfoGanTrainer({ model: { imageSize: size, channels: 3, zDim: Z, gWidth: b.width, dWidth: b.width }, codes: CODES, seed: args.seed });
   const evalRng = new Rng(args.seed).derive('eval');
@@ -95,6 +98,15 @@ async function main(): Promise<void> {
   });
   const grid = trainer.generate(zGrid, codes.input);
   await writeSampleGrid(join(args.runDir, 'categories.png'), grid, 10, cols, size === 32 ? 3 : 2);
+  // Collapse check: per-pixel standard deviation (0–255 units) across the categories (same noise)
+  // and across the noise (same category), beside that of as many real held-out frames.
+  const pixelStd = (x: tf.Tensor, axis: number) => tf.tidy(() => tf.mean(tf.sqrt(tf.moments(x, axis).variance)).mul(127.5).dataSync()[0]!);
+  const byCategory = grid.reshape([10, cols, size, size, 3]); // [category, noise, S, S, 3]
+  const nReal = Math.min(10 * cols, b.heldOut);
+  const realFrames = imagesToTensor(frames.subarray(b.train * frame, (b.train + nReal) * frame), nReal, size, size, 3); // [≤80, S, S, 3]
+  const diversity = { acrossCategories: pixelStd(byCategory, 0), acrossNoise: pixelStd(byCategory, 1), realFrames: pixelStd(realFrames, 0) };
+  log(`per-pixel std (0–255): across categories ${diversity.acrossCategories.toFixed(2)}, across noise ${diversity.acrossNoise.toFixed(2)}, real frames ${diversity.realFrames.toFixed(2)}`);
+  tf.dispose([byCategory, realFrames]);
   tf.dispose([z, zGrid, grid, codes.input, codes.categorical, codes.continuous!, zEval, cEval.input, cEval.categorical, cEval.continuous!]);
 
   // The first continuous code swept from −1 to 1 (GIF), one image per category, the same noise.
@@ -129,6 +141,8 @@ async function main(): Promise<void> {
     miLowerBoundFinal: meanMi(trainRecords.slice(-5)),
     miLowerBoundSteps: [Number(trainRecords[0]?.step ?? NaN), Number(trainRecords.at(-1)?.step ?? NaN)],
     miMaximum: codeEntropy(CODES) - CODES.continuous * 0.5 * Math.log(2 * Math.PI),
+    fdRealVsReal,
+    pixelStd: diversity,
     curve: evals.map((e) => ({ step: Number(e.step), fd: Number(e.fd), cpuSeconds: Number(e.cpuSeconds ?? NaN) })),
     cpuSeconds: cpu.total(),
     processes: cpu.processes(),
