@@ -38,7 +38,7 @@ export function parseExperimentArgs(name: string, argv = process.argv.slice(2)):
     } else if (a === '--quiet') quiet = true;
     else if (a === '--help' || a === '-h') {
       console.log(`usage: ${name} [--budget tiny|medium|small|full] [--run-dir DIR] [--seed N] [--quiet]\n` +
-        '  tiny: a smoke run of a minute or two; medium (default): ~8 CPU-minutes, the README table; small: ~3–5× medium; full: hours.\n' +
+        '  tiny: a smoke run of a minute or two; medium (default): 1–7 CPU-minutes at 32×32, the README table; small: longer, 64×64 for some; full: hours.\n' +
         '  Re-running resumes from the run directory (each stage is skipped once done).');
       process.exit(0);
     } else throw new Error(`unknown argument '${a}' (see --help)`);
