@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { float32ToFloat16 } from '../dataset/float16.js';
+import { concatWeightData } from './weights-file.js';
 
 /**
  * Like `tf.io.encodeWeights`, but float32 tensors are stored as IEEE half floats with the
@@ -7,24 +8,17 @@ import { float32ToFloat16 } from '../dataset/float16.js';
  */
 export async function encodeWeightsFloat16(tensors: Record<string, tf.Tensor>): Promise<{ data: ArrayBuffer; specs: tf.io.WeightsManifestEntry[] }> {
   const specs: tf.io.WeightsManifestEntry[] = [];
-  const parts: Uint8Array[] = [];
+  const parts: ArrayBuffer[] = [];
   for (const [name, tensor] of Object.entries(tensors)) {
     if (tensor.dtype !== 'float32') {
       const encoded = await tf.io.encodeWeights({ [name]: tensor });
       specs.push(...encoded.specs);
-      parts.push(new Uint8Array(encoded.data));
+      parts.push(encoded.data);
       continue;
     }
     const half = float32ToFloat16((await tensor.data()) as Float32Array);
     specs.push({ name, shape: tensor.shape, dtype: 'float32', quantization: { dtype: 'float16' } });
-    parts.push(new Uint8Array(half.buffer, half.byteOffset, half.byteLength));
+    parts.push(half.buffer as ArrayBuffer); // a fresh array of its own: the whole buffer
   }
-  const total = parts.reduce((n, p) => n + p.byteLength, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return { data: out.buffer, specs };
+  return { data: concatWeightData(parts).buffer as ArrayBuffer, specs };
 }
