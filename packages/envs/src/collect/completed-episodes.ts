@@ -32,14 +32,7 @@ export async function completedEpisodes(out: string, episodes: number, check: Re
       return;
     }
     const file = join(dir, typeof entry.file === 'string' ? entry.file : `${stem}.npz`);
-    let ok = false;
-    try {
-      const st = await stat(file);
-      ok = st.size === entry.bytes;
-      if (ok && check === 'checksum') ok = createHash('sha256').update(await readFile(file)).digest('hex') === entry.sha256;
-    } catch {
-      ok = false;
-    }
+    const ok = await episodeFileMatches(file, entry, check);
     if (ok) done.add(index);
     else {
       await rm(sidecar, { force: true });
@@ -54,4 +47,28 @@ export async function completedEpisodes(out: string, episodes: number, check: Re
   }
   repaired.sort((a, b) => a - b);
   return { done, repaired };
+}
+
+/** True when the episode of `index` is on disk with its sidecar and a file of the recorded size. */
+export async function episodeWritten(out: string, index: number): Promise<boolean> {
+  const dir = join(out, 'episodes');
+  const stem = episodeStem(index);
+  try {
+    const entry = JSON.parse(await readFile(join(dir, `${stem}.json`), 'utf8')) as { file?: unknown; bytes?: unknown };
+    return await episodeFileMatches(join(dir, typeof entry.file === 'string' ? entry.file : `${stem}.npz`), entry, 'size');
+  } catch {
+    return false;
+  }
+}
+
+/** The episode file has the sidecar's recorded size (and SHA-256, with `check: 'checksum'`). */
+async function episodeFileMatches(file: string, entry: { bytes?: unknown; sha256?: unknown }, check: ResumeCheck): Promise<boolean> {
+  try {
+    const st = await stat(file);
+    if (st.size !== entry.bytes) return false;
+    if (check === 'checksum') return createHash('sha256').update(await readFile(file)).digest('hex') === entry.sha256;
+    return true;
+  } catch {
+    return false;
+  }
 }

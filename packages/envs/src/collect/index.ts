@@ -4,4 +4,4 @@ export { runEpisode, type EpisodeArrays, type EpisodeOutcome } from './run-episo
 export { episodeEnvSeed, episodePolicyRng } from './episode-seeds.js';
 export { runRolloutWorker } from './rollout-worker-main.js';
 export type { EpisodeSummary, ObservationPreprocess } from './episode-job.js';
-export type { ResumeCheck } from './completed-episodes.js';
+export { completedEpisodes, episodeWritten, type ResumeCheck } from './completed-episodes.js';

@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import { ProgressReporter } from '@worldmodels/core/progress';
-import { type CollectOptions, type CollectResult, type EpisodeSummary, collectRollouts } from '@worldmodels/envs';
+import { type CollectOptions, type CollectResult, type EpisodeSummary, collectRollouts, completedEpisodes, episodeWritten } from '@worldmodels/envs';
 import { sha256, stableJson } from '../jobs/content-hash.js';
 import { ROLLOUT_JOB, type RolloutConfig, type RolloutJobData, type RolloutJobResult } from '../jobs/job-types.js';
-import { completedEpisodes, episodeWritten } from './completed-episodes.js';
 import { QueueConnection, type QueueConnectionOptions } from './queue-connection.js';
 import { runJobs, type QueuedJob, type RunJobsOptions } from './run-jobs.js';
 
