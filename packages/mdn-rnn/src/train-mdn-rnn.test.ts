@@ -62,6 +62,22 @@ describe('trainMDNRNN', () => {
     resumed.model.dispose();
   });
 
+  it('warm-starts from a saved model: it begins at those weights, not a fresh init, and checks the sizes', async () => {
+    const root = tmp();
+    const first = await trainMDNRNN({ ...common(), runDir: join(root, 'first') });
+    const fresh = new MDNRNN({ ...first.model.config });
+    // A learning rate of ~0 leaves the starting point visible after training.
+    const warm = await trainMDNRNN({ ...common(), epochs: 1, learningRate: 1e-12, runDir: join(tmp(), 'warm'), initialModel: join(root, 'first', 'model') });
+    const a = weightsOf(first.model);
+    const w = weightsOf(warm.model);
+    const f = weightsOf(fresh);
+    const maxDiff = (x: Record<string, number[]>, name: string) => x[name]!.reduce((m, v, i) => Math.max(m, Math.abs(v - w[name]![i]!)), 0);
+    for (const name of Object.keys(a)) expect(maxDiff(a, name), name).toBeLessThan(1e-6);
+    expect(Math.max(...Object.keys(f).map((name) => maxDiff(f, name)))).toBeGreaterThan(1e-3);
+    await expect(trainMDNRNN({ ...common(), runDir: join(tmp(), 'bad'), model: { ...common().model, hiddenSize: 16 }, initialModel: join(root, 'first', 'model') })).rejects.toThrow(/initialModel .* has hiddenSize 8, .* needs 16/);
+    for (const m of [first.model, warm.model, fresh]) m.dispose();
+  });
+
   it('rejects data that is not a series and sizes that do not fit', async () => {
     await expect(trainMDNRNN({ ...common(), runDir: join(tmp(), 'x'), seqLen: 20 })).rejects.toThrow(/0 windows of 21 steps/);
     await expect(trainMDNRNN({ ...common(), runDir: join(tmp(), 'y'), model: { zSize: 5 } })).rejects.toThrow(/zSize 5/);

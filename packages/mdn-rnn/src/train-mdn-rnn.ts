@@ -17,6 +17,12 @@ export interface TrainMDNRNNOptions {
   runDir: string;
   /** Model options for a fresh run; zSize and actionSize default to the series'. */
   model?: Partial<MDNRNNConfig>;
+  /**
+   * Warm start: a fresh run begins from this saved model (a directory written by `MDNRNN.save`)
+   * instead of random weights; Adam's moments start at zero. Its sizes must fit the series, and
+   * `model` options, where given, must match its config.
+   */
+  initialModel?: string;
   /** Passes over the sequence windows (default 40: the reference's 4,000 steps on 10,000 episodes). */
   epochs?: number;
   /** Sequences per step (reference 100). */
@@ -117,6 +123,10 @@ export async function trainMDNRNN(options: TrainMDNRNNOptions): Promise<TrainMDN
       epoch++;
       skip = 0;
     }
+  } else if (options.initialModel !== undefined) {
+    model = await MDNRNN.load(options.initialModel);
+    checkWarmStart(model.config, options.initialModel, { zSize: specs.mu!.shape[0]!, actionSize: specs.actions!.shape[0] ?? 1, ...options.model }, reader.dir);
+    noise = new Rng(seed).derive('mdn-rnn', 'z-noise');
   } else {
     model = new MDNRNN({ seed, zSize: specs.mu!.shape[0], actionSize: specs.actions!.shape[0] ?? 1, ...options.model });
     noise = new Rng(seed).derive('mdn-rnn', 'z-noise');
@@ -181,5 +191,16 @@ export async function trainMDNRNN(options: TrainMDNRNNOptions): Promise<TrainMDN
   } finally {
     progress.stop();
     trainer.dispose();
+  }
+}
+
+/** A warm-start model must be the model this run would build: same sizes and heads. */
+function checkWarmStart(config: MDNRNNConfig, dir: string, wanted: Partial<MDNRNNConfig>, seriesDir: string): void {
+  for (const [key, value] of Object.entries(wanted)) {
+    if (key === 'seed' || value === undefined) continue;
+    const have = (config as unknown as Record<string, unknown>)[key];
+    if (have !== value) {
+      throw new Error(`trainMDNRNN initialModel ${dir} has ${key} ${JSON.stringify(have)}, but this run (series ${seriesDir} and its model options) needs ${JSON.stringify(value)}`);
+    }
   }
 }

@@ -98,6 +98,29 @@ describe('WorldModelAgent', () => {
     agent.dispose();
   });
 
+  it('takes a forced (exploration) action instead of C\'s and steps M with it', () => {
+    const layout = new ControllerLayout({ form: 'doom', zSize: 1, hiddenSize: 1, outputs: 1 });
+    const params = [1.0, -2.0, 0.5];
+    const agent = new WorldModelAgent({ vae: new ToyVision({ zSize: 1 }), mdnrnn: new ToyMemory({ zSize: 1, actionSize: 1, hiddenSize: 1 }), layout, params, actions: takeCoverActions, rng: new Rng(1) });
+    const before = tf.memory().numTensors;
+    let h = 0;
+    let c = 0;
+    const forced = [0, undefined, 2, 0];
+    for (const [t, v] of [255, 255, 0, 128].entries()) {
+      const z = v / 255;
+      const own = Math.tanh(params[0]! * z + params[1]! * c + params[2]! * h);
+      const move = forced[t] ?? (own < -1 / 3 ? 0 : own > 1 / 3 ? 2 : 1);
+      const step = agent.act(flat(v), forced[t]);
+      expect(step.action).toBe(move);
+      expect(step.output[0]).toBeCloseTo(own, 5); // C's own output is still reported
+      h = 0.5 * h + z + 2 * move; // M got the action taken
+      c = c + 1;
+      expect(agent.hidden()[0]).toBeCloseTo(h, 4);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    agent.dispose();
+  });
+
   it('rejects frames of the wrong size and mismatched models', () => {
     const layout = new ControllerLayout({ form: 'linear', zSize: 2, hiddenSize: 2, outputs: 3 });
     const agent = new WorldModelAgent({

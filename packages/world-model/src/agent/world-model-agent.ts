@@ -76,8 +76,12 @@ export class WorldModelAgent {
     return this.state.h.dataSync() as Float32Array;
   }
 
-  /** One step: frame (uint8 [64, 64, 3]) → action; M advances. */
-  act(frame: Uint8Array): AgentStep {
+  /**
+   * One step: frame (uint8 [64, 64, 3]) → action; M advances. With `forced` (an env action, e.g.
+   * an exploration move) that action is returned instead of C's and M steps with it, so h follows
+   * what was actually done.
+   */
+  act(frame: Uint8Array, forced?: number | ArrayLike<number>): AgentStep {
     this.checkAlive();
     const { vae, mdnrnn, layout, actions, rng } = this.options;
     if (frame.length !== 64 * 64 * 3) throw new Error(`WorldModelAgent.act needs a 64×64×3 frame (12288 bytes), got ${frame.length}; preprocess the env's frames first`);
@@ -98,9 +102,18 @@ export class WorldModelAgent {
       return tf.reshape(layout.forward(this.params, tf.expandDims(input, 0) as tf.Tensor3D), [1, layout.outputs]) as tf.Tensor2D; // [1, A]
     });
     const outputValues = output.dataSync() as Float32Array;
-    const action = actions.envAction(outputValues);
-    // Then M steps with (z_t, processed a_t).
-    const memoryAction = actions.memoryAction(output); // [1, actionSize]
+    let action = actions.envAction(outputValues);
+    let memoryAction: tf.Tensor2D; // [1, actionSize]
+    if (forced === undefined) {
+      // Then M steps with (z_t, processed a_t).
+      memoryAction = actions.memoryAction(output);
+    } else {
+      const stored = typeof forced === 'number' ? [forced] : forced;
+      const row = new Float32Array(actions.memoryActionSize);
+      actions.memoryActionFromStored(stored, row, 0);
+      memoryAction = tf.tensor2d(row, [1, actions.memoryActionSize]);
+      action = typeof forced === 'number' ? forced : Float32Array.from(forced);
+    }
     const restart = this.firstStep && mdnrnn.config.restartInput ? tf.ones([1]) : undefined; // [1]: episode start (Doom reference)
     this.firstStep = false;
     const out = mdnrnn.step(z, memoryAction, this.state, restart);

@@ -28,6 +28,11 @@ export interface AgentPolicyOptions {
   mdnrnnDir?: string;
   controllerFile?: string;
   backend?: BackendName | 'auto';
+  /**
+   * Exploration (trained mode): each step, with this probability, a uniformly random action is
+   * taken instead of C's and held for 1–10 steps; M steps with the action taken.
+   */
+  explore?: number;
 }
 
 let current: WorldModelAgent | null = null;
@@ -54,7 +59,7 @@ async function loadModels(o: AgentPolicyOptions) {
  * the (preprocessed) frames. Models load once per thread; each episode gets a fresh agent state
  * and its randomness from the episode's own stream.
  */
-export const createPolicy: PolicyFactory = async ({ rng, options }) => {
+export const createPolicy: PolicyFactory = async ({ rng, options, actionSpace }) => {
   const o = options as unknown as AgentPolicyOptions;
   models ??= loadModels(o);
   const { vae, mdnrnn, params } = await models;
@@ -70,5 +75,24 @@ export const createPolicy: PolicyFactory = async ({ rng, options }) => {
   current?.dispose();
   const agent = new WorldModelAgent({ vae, mdnrnn, layout, params: weights, actions: actionAdapter(o.kind), rng: rng.derive('agent') });
   current = agent;
-  return { act: (observation) => agent.act(observation).action };
+  const explore = o.explore ?? 0;
+  if (!(explore >= 0 && explore <= 1)) throw new Error(`agent policy: explore must be a probability in [0, 1], got ${explore}`);
+  let held: number | Float32Array | Uint8Array | null = null;
+  let heldLeft = 0;
+  return {
+    act: (observation) => {
+      if (heldLeft === 0 && explore > 0 && rng.random() < explore) {
+        held = actionSpace.sample(rng);
+        heldLeft = 1 + rng.int(EXPLORE_MAX_HOLD);
+      }
+      if (heldLeft > 0) {
+        heldLeft--;
+        return agent.act(observation, held as number | Float32Array).action;
+      }
+      return agent.act(observation).action;
+    },
+  };
 };
+
+/** Longest hold of an exploration action (the Doom reference's data policy: 1–10 steps). */
+const EXPLORE_MAX_HOLD = 10;

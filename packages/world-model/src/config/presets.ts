@@ -1,5 +1,5 @@
 import type { EnvKind } from './env-kinds.js';
-import type { RunConfig, RunConfigInput } from './schema.js';
+import { DEFAULT_ITERATIVE, type RunConfig, type RunConfigInput } from './schema.js';
 
 export type PresetName = 'paper' | 'tiny' | 'ci';
 export const PRESET_NAMES: readonly PresetName[] = ['paper', 'tiny', 'ci'];
@@ -15,6 +15,7 @@ function paper(env: EnvKind): RunConfig {
     seed: 1,
     backend: 'auto',
     iterations: 1,
+    iterative: { ...DEFAULT_ITERATIVE },
     collect: {
       episodes: 10_000,
       ...(carracing ? {} : { maxSteps: 2100 }),

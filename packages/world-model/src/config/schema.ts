@@ -109,6 +109,32 @@ export const controllerSchema = z.strictObject({
   curiosity: curiositySchema,
 });
 
+/**
+ * How the later rounds of the iterative procedure (paper §5: collect with the current agent,
+ * retrain M, retrain C) are made. The defaults are the plain procedure: each round collects with
+ * the previous agent only and trains V, M and C afresh on that round's data.
+ */
+export const iterativeSchema = z.strictObject({
+  /** 'keep': later rounds use round 1's V (so every round's latents mean the same); 'retrain': a new V per round on its own data. */
+  vision: z.enum(['keep', 'retrain']),
+  /** M of round k trains on the series of rounds 1..k (data aggregation); needs vision 'keep'. */
+  aggregate: z.boolean(),
+  /** M of round k starts from round k−1's weights (fresh Adam moments). */
+  warmStart: z.boolean(),
+  /**
+   * Exploration while collecting with the agent: each step, with this probability, a uniformly
+   * random action is taken instead and held for 1–10 steps (the 'held' data policy); M is stepped
+   * with the action actually taken.
+   */
+  explore: z.number().min(0).max(1),
+  /** Episodes collected per later round (default: collect.episodes). */
+  episodes: positiveInt.optional(),
+  /** M's passes over the (aggregated) series in later rounds (default: mdnrnn.epochs). */
+  mdnrnnEpochs: positiveInt.optional(),
+});
+
+export const DEFAULT_ITERATIVE: z.infer<typeof iterativeSchema> = { vision: 'retrain', aggregate: false, warmStart: false, explore: 0 };
+
 /** `worldmodels eval`. */
 export const evalSchema = z.strictObject({
   /** Real-env episodes on fixed seeds (paper: 100). */
@@ -127,6 +153,8 @@ export const runConfigSchema = z.strictObject({
   backend: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'native', 'webgl', 'wasm', 'cpu']),
   /** The iterative procedure: collect with the current agent, retrain V and M, retrain C — this many rounds (1: the paper's single pass). */
   iterations: positiveInt,
+  /** Later rounds of the iterative procedure (optional: the plain procedure by default). */
+  iterative: iterativeSchema.default(DEFAULT_ITERATIVE),
   collect: collectSchema,
   vae: vaeSchema,
   series: seriesSchema,
@@ -145,6 +173,9 @@ export type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T
 /** Validates a full config; the error lists every problem with its path (`controller.popSize: ...`). */
 export function parseRunConfig(value: unknown, source = 'config'): RunConfig {
   const result = runConfigSchema.safeParse(value);
+  if (result.success && result.data.iterative.aggregate && result.data.iterative.vision !== 'keep') {
+    throw new Error(`invalid ${source}:\n  iterative.aggregate: aggregating the rounds' series needs iterative.vision 'keep' (a retrained V would give each round's latents another meaning)`);
+  }
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new Error(`invalid ${source}:\n${lines.join('\n')}`);

@@ -17,11 +17,13 @@ export function collectStage(config: RunConfig, iteration: number): Stage {
   const previous = iteration > 1 ? iteration - 1 : null;
   const inputs = previous ? [stageName('vae', previous), stageName('mdnrnn', previous), stageName('controller', previous)] : [];
   const policyName = previous ? 'previous-agent' : config.collect.policy;
+  const episodes = previous ? (config.iterative.episodes ?? config.collect.episodes) : config.collect.episodes;
+  const explore = previous ? config.iterative.explore : 0;
   return {
     name: stageName('collect', iteration),
     dir: stageDir('collect', iteration),
     inputs,
-    settings: { env: info.envId, preprocess: info.preprocess, seed: config.seed, iteration, ...config.collect, policy: policyName, workers: undefined },
+    settings: { env: info.envId, preprocess: info.preprocess, seed: config.seed, iteration, ...config.collect, episodes, policy: policyName, workers: undefined, ...(explore > 0 && { explore }) },
     async run(ctx) {
       let policy: PolicySpec;
       if (previous) {
@@ -36,6 +38,7 @@ export function collectStage(config: RunConfig, iteration: number): Stage {
           mdnrnnDir: ctx.inputs[stageName('mdnrnn', previous)]!,
           controllerFile: join(ctx.inputs[stageName('controller', previous)]!, CONTROLLER_FILE),
           backend: config.backend,
+          explore,
         };
         policy = { kind: 'module', module: packageModulePath('collect/agent-policy'), options: { ...options } };
       } else if (config.collect.policy === 'random-agent') {
@@ -57,14 +60,14 @@ export function collectStage(config: RunConfig, iteration: number): Stage {
         env: info.envId,
         preprocess: info.preprocess,
         policy,
-        episodes: config.collect.episodes,
+        episodes,
         workers: config.collect.workers,
         out: join(ctx.dir, DATA_DIR),
         seed: stageSeed(config.seed, 'collect', iteration),
         ...(config.collect.maxSteps !== undefined && { maxSteps: config.collect.maxSteps }),
         onEpisode: (s) => void ctx.metrics.log({ episode: s.index, length: s.length, return: s.return, terminated: s.terminated }),
       });
-      return { episodes: config.collect.episodes, collected: result.collected, kept: result.kept, steps: result.steps, seconds: result.seconds };
+      return { episodes, collected: result.collected, kept: result.kept, steps: result.steps, seconds: result.seconds };
     },
   };
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { trainMDNRNN } from '@worldmodels/mdn-rnn';
 import type { RunConfig } from '../config/schema.js';
 import type { Stage } from '../run/stage.js';
+import { MODEL_DIR } from '../models/load-models.js';
 import { SERIES_DIR, stageDir, stageName } from './stage-paths.js';
 import { stageSeed } from './stage-seed.js';
 
@@ -13,18 +14,23 @@ import { stageSeed } from './stage-seed.js';
  */
 export function mdnrnnStage(config: RunConfig, iteration: number): Stage {
   const series = stageName('series', iteration);
+  const later = iteration > 1;
+  // Warm start (iterative procedure): begin from the previous round's M.
+  const previous = later && config.iterative.warmStart ? stageName('mdnrnn', iteration - 1) : null;
+  const epochs = later ? (config.iterative.mdnrnnEpochs ?? config.mdnrnn.epochs) : config.mdnrnn.epochs;
   return {
     name: stageName('mdnrnn', iteration),
     dir: stageDir('mdnrnn', iteration),
-    inputs: [series],
-    settings: { seed: config.seed, ...config.mdnrnn, checkpointEvery: undefined },
+    inputs: previous ? [series, previous] : [series],
+    settings: { seed: config.seed, ...config.mdnrnn, epochs, checkpointEvery: undefined, ...(previous && { warmStart: previous }) },
     async run(ctx) {
       const c = config.mdnrnn;
       const result = await trainMDNRNN({
         series: join(ctx.inputs[series]!, SERIES_DIR),
         runDir: ctx.dir,
         model: { hiddenSize: c.hiddenSize, mixtures: c.mixtures, doneHead: c.doneHead, donePositiveWeight: c.donePositiveWeight, rewardHead: c.rewardHead, restartInput: c.doneHead },
-        epochs: c.epochs,
+        epochs,
+        ...(previous && { initialModel: join(ctx.inputs[previous]!, MODEL_DIR) }),
         batchSize: c.batchSize,
         seqLen: c.seqLen,
         learningRate: c.learningRate,

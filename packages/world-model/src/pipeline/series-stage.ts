@@ -22,6 +22,8 @@ import { DATA_DIR, ENCODED_DIR, INITIAL_Z_FILE, SERIES_DIR, stageDir, stageName 
 export function seriesStage(config: RunConfig, iteration: number): Stage {
   const collect = stageName('collect', iteration);
   const vae = stageName('vae', iteration);
+  // Data aggregation (iterative procedure): round k's series also holds every earlier round's.
+  const previous = iteration > 1 && config.iterative.aggregate ? stageName('series', iteration - 1) : null;
   const concat = config.mdnrnn.concatEpisodes === true;
   const pad = config.mdnrnn.padEpisodeEnds && !concat ? config.mdnrnn.seqLen : 0;
   // A stream holds whole consecutive episodes, at least this many steps (many windows each).
@@ -29,8 +31,8 @@ export function seriesStage(config: RunConfig, iteration: number): Stage {
   return {
     name: stageName('series', iteration),
     dir: stageDir('series', iteration),
-    inputs: [collect, vae],
-    settings: concat ? { pad, concat, streamSteps } : { pad },
+    inputs: previous ? [collect, vae, previous] : [collect, vae],
+    settings: { ...(concat ? { pad, concat, streamSteps } : { pad }), ...(previous && { aggregates: previous }) },
     async run(ctx) {
       const model = await loadVision(ctx.inputs[vae]!);
       const encodedDir = join(ctx.dir, ENCODED_DIR);
@@ -95,11 +97,24 @@ export function seriesStage(config: RunConfig, iteration: number): Stage {
       } finally {
         progress.stop();
       }
+      let aggregated = 0;
+      if (previous) {
+        const earlier = await DatasetReader.open(join(ctx.inputs[previous]!, SERIES_DIR));
+        for (const entry of earlier.episodes) {
+          const id = /^r\d+-/.test(entry.id) ? entry.id : `r${iteration - 1}-${entry.id}`;
+          if (!written.has(id)) {
+            const episode = await earlier.readEpisode(entry);
+            await writer.writeEpisode(Object.fromEntries(Object.entries(episode.arrays).map(([key, nd]) => [key, nd.data])), { id });
+          }
+          steps += entry.length;
+          aggregated++;
+        }
+      }
       await writeNpz(join(ctx.dir, INITIAL_Z_FILE), {
         mu: { data: mu, shape: [N, Z], dtype: 'float32' },
         logvar: { data: logvar, shape: [N, Z], dtype: 'float32' },
       });
-      return { episodes: N, encoded: result.encoded, initialLatents: N, trainingSteps: steps, padding: pad, ...(concat && { streams }) };
+      return { episodes: N, encoded: result.encoded, initialLatents: N, trainingSteps: steps, padding: pad, ...(concat && { streams }), ...(previous && { aggregated }) };
     },
   };
 }

@@ -92,5 +92,37 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     const redone = await trainWorldModel(dir, changed, { log: quiet, redo: 'controller' });
     expect(redone.filter((o) => o.status === 'ran').map((o) => o.stage)).toEqual(['controller', 'collect@2', 'vae@2', 'series@2', 'mdnrnn@2', 'controller@2']);
   });
-});
 
+  it('iterative options: round 2 keeps V, explores while collecting, aggregates the series and warm-starts M', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wm-run-iter-'));
+    const iterative = { vision: 'keep' as const, aggregate: true, warmStart: true, explore: 0.5, episodes: 3, mdnrnnEpochs: 2 };
+    const config = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterations: 2, iterative } });
+    const outcomes = await trainWorldModel(dir, config, { log: quiet });
+    expect(outcomes.every((o) => o.status === 'ran')).toBe(true);
+    const done = async (stage: string) => JSON.parse(await readFile(join(dir, 'iter-2', stage, 'DONE.json'), 'utf8'));
+    // V is round 1's, byte for byte.
+    for (const file of ['model.json', 'weights.bin']) {
+      expect((await readFile(join(dir, 'iter-2', 'vae', 'model', file))).equals(await readFile(join(dir, 'vae', 'model', file)))).toBe(true);
+    }
+    expect((await done('vae')).summary.keptFrom).toBe('vae');
+    const collected = await done('collect');
+    expect(collected.settings).toMatchObject({ policy: 'previous-agent', explore: 0.5, episodes: 3 });
+    expect(collected.summary.collected).toBe(3);
+    // Round 2's series: its own episodes, then round 1's series under r1- ids, unchanged.
+    const series1 = await DatasetReader.open(join(dir, 'series', 'series'));
+    const series2 = await DatasetReader.open(join(dir, 'iter-2', 'series', 'series'));
+    expect(series2.episodes).toHaveLength(3 + series1.episodes.length);
+    for (const entry of series1.episodes) {
+      const copy = series2.episodes.find((e) => e.id === `r1-${entry.id}`);
+      expect(copy?.sha256).toBe(entry.sha256);
+    }
+    expect((await done('series')).summary.aggregated).toBe(series1.episodes.length);
+    const m = await done('mdnrnn');
+    expect(m.settings).toMatchObject({ warmStart: 'mdnrnn', epochs: 2 });
+    expect(existsSync(join(dir, 'iter-2', 'controller', 'best.json'))).toBe(true);
+  });
+
+  it('rejects aggregating the rounds\' series with a retrained V', async () => {
+    await expect(resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterations: 2, iterative: { aggregate: true } } })).rejects.toThrow(/iterative.aggregate: .*needs iterative.vision 'keep'/);
+  });
+});

@@ -1,7 +1,9 @@
+import { cp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { trainVAE } from '@worldmodels/vae';
 import type { RunConfig } from '../config/schema.js';
 import type { Stage } from '../run/stage.js';
+import { MODEL_DIR } from '../models/load-models.js';
 import { DATA_DIR, stageDir, stageName } from './stage-paths.js';
 import { stageSeed } from './stage-seed.js';
 
@@ -11,6 +13,7 @@ import { stageSeed } from './stage-seed.js';
  * and noise stream; a killed run resumes exactly). Writes `<stage>/model`.
  */
 export function vaeStage(config: RunConfig, iteration: number): Stage {
+  if (iteration > 1 && config.iterative.vision === 'keep') return keptVaeStage(iteration);
   const collect = stageName('collect', iteration);
   return {
     name: stageName('vae', iteration),
@@ -33,6 +36,29 @@ export function vaeStage(config: RunConfig, iteration: number): Stage {
       const summary = { steps: result.steps, ...(result.last ?? {}) };
       result.vae.dispose();
       return summary;
+    },
+  };
+}
+
+/**
+ * A later round with `iterative.vision: 'keep'`: round 1's V, copied into this round's stage
+ * directory (so every consumer finds V where it always does), not retrained.
+ */
+function keptVaeStage(iteration: number): Stage {
+  const first = stageName('vae', 1);
+  return {
+    name: stageName('vae', iteration),
+    dir: stageDir('vae', iteration),
+    inputs: [first],
+    settings: { keptFrom: first },
+    async run(ctx) {
+      const to = join(ctx.dir, MODEL_DIR);
+      const tmp = `${to}.tmp`;
+      await rm(tmp, { recursive: true, force: true });
+      await cp(join(ctx.inputs[first]!, MODEL_DIR), tmp, { recursive: true });
+      await rm(to, { recursive: true, force: true });
+      await rename(tmp, to);
+      return { keptFrom: first };
     },
   };
 }
