@@ -17,8 +17,13 @@
  *   4. evaluate  reconstructions of test frames in which the ball is visible: (a) the VAE's
  *                decode(mu), (b) the PixelVAE's decode of mu at each budget temperature (0 =
  *                greedy); the share of frames whose ball is found within 2 px of its true position,
- *                and the paddle position errors; results.json, results.md, reconstructions.png
- *                and samples.png (PixelVAE samples from the prior).
+ *                and the paddle position errors. Then K sampled decodes of mu per frame at each
+ *                sampled temperature (the share of samples with the ball within 2 px, and of frames
+ *                where any of the K has it), with a chance control (decodes of another frame's mu).
+ *                Then a linear probe: ridge regression from each encoder's mu to the ball and
+ *                paddle centres (experiments/latent-probe.ts), beside a mean-position baseline.
+ *                results.json, results.md, reconstructions.png, sampled-decodes.png and
+ *                samples.png (PixelVAE samples from the prior).
  *
  * Budgets with `frameSize: 32` (medium) work on 32×32 frames: every other row and column of the
  * 64×64 frame (nearest-neighbour), which keeps the 2×2 ball as one pixel of its own colour and the
@@ -42,7 +47,8 @@ import { make } from '@worldmodels/envs';
 import { ConvVAE } from '@worldmodels/vae';
 import { ConvEncoder, encoderFromConvVAE, PixelTrainer, PixelVAE, writeImageGrid, type GatedPixelCNNConfig } from '../src/index.js';
 import { doubleFrames, halveFrames } from './pong-frames.js';
-import { ballVisible, scorePositions, type GroundTruth, type PositionScores } from './pong-objects.js';
+import { probeLatentPositions, type LatentProbeResult } from './latent-probe.js';
+import { ballVisible, scorePositions, scoreSamples, type GroundTruth, type PositionScores, type SampleScores } from './pong-objects.js';
 
 const FRAME = 64 * 64 * 3;
 const SHAPE: [number, number, number] = [64, 64, 3];
@@ -65,19 +71,23 @@ interface Budget {
   decoder: Partial<GatedPixelCNNConfig>;
   /** PixelVAE free bits (KL floored at klTolerance · zSize nats; the ConvVAE's is 0.5). */
   pixelKlTolerance: number;
-  /** PixelVAE decode temperatures scored in the evaluation (0 = greedy). */
+  /** PixelVAE decode temperatures scored in the evaluation, one decode per frame (0 = greedy). */
   temperatures: number[];
+  /** Temperatures at which `samplesPerFrame` decodes of each of the first `sampledFrames` evaluation frames are scored. */
+  sampledTemperatures: number[];
+  samplesPerFrame: number;
+  sampledFrames: number;
   checkpointEvery: number;
   /** Write a grid of greedy PixelVAE reconstructions every this many steps (0: never). */
   gridEvery: number;
 }
 
 const BUDGETS: Record<BudgetName, Budget> = {
-  small: { frameSize: 64, trainFrames: 256, testFrames: 64, evalFrames: 4, zSize: 32, vaeWidth: 0.125, vaeSteps: 6, vaeBatch: 8, vaeLearningRate: 1e-3, pixelSteps: 4, pixelBatch: 4, decoder: { features: 12, layers: 2, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, pixelKlTolerance: 0, temperatures: [0], checkpointEvery: 2, gridEvery: 0 },
+  small: { frameSize: 64, trainFrames: 256, testFrames: 64, evalFrames: 4, zSize: 32, vaeWidth: 0.125, vaeSteps: 6, vaeBatch: 8, vaeLearningRate: 1e-3, pixelSteps: 4, pixelBatch: 4, decoder: { features: 12, layers: 2, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, pixelKlTolerance: 0, temperatures: [0], sampledTemperatures: [1], samplesPerFrame: 2, sampledFrames: 2, checkpointEvery: 2, gridEvery: 0 },
   // About 10 CPU-minutes of training on the development machine, split evenly between (a) and (b):
   // a ConvVAE step (width 0.5, batch 32) costs ~0.14 CPU-s, a PixelVAE step (32×32, F 12, 4 layers, batch 8) ~1.0.
-  medium: { frameSize: 32, trainFrames: 8000, testFrames: 1000, evalFrames: 128, zSize: 32, vaeWidth: 0.5, vaeSteps: 2000, vaeBatch: 32, vaeLearningRate: 5e-4, pixelSteps: 300, pixelBatch: 8, decoder: { features: 12, layers: 4, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, pixelKlTolerance: 0.5, temperatures: [0, 0.3], checkpointEvery: 25, gridEvery: 100 },
-  full: { frameSize: 64, trainFrames: 20000, testFrames: 2000, evalFrames: 256, zSize: 32, vaeWidth: 1, vaeSteps: 10000, vaeBatch: 32, vaeLearningRate: 1e-4, pixelSteps: 6000, pixelBatch: 16, decoder: { features: 24, layers: 5, firstKernelSize: 5, skipChannels: 24, headChannels: 48 }, pixelKlTolerance: 0, temperatures: [0], checkpointEvery: 250, gridEvery: 1000 },
+  medium: { frameSize: 32, trainFrames: 8000, testFrames: 1000, evalFrames: 128, zSize: 32, vaeWidth: 0.5, vaeSteps: 2000, vaeBatch: 32, vaeLearningRate: 5e-4, pixelSteps: 300, pixelBatch: 8, decoder: { features: 12, layers: 4, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, pixelKlTolerance: 0.5, temperatures: [0, 0.3], sampledTemperatures: [0.7, 1], samplesPerFrame: 4, sampledFrames: 64, checkpointEvery: 25, gridEvery: 100 },
+  full: { frameSize: 64, trainFrames: 20000, testFrames: 2000, evalFrames: 256, zSize: 32, vaeWidth: 1, vaeSteps: 10000, vaeBatch: 32, vaeLearningRate: 1e-4, pixelSteps: 6000, pixelBatch: 16, decoder: { features: 24, layers: 5, firstKernelSize: 5, skipChannels: 24, headChannels: 48 }, pixelKlTolerance: 0, temperatures: [0], sampledTemperatures: [0.7, 1], samplesPerFrame: 4, sampledFrames: 64, checkpointEvery: 250, gridEvery: 1000 },
 };
 
 interface Args {
@@ -167,6 +177,43 @@ function batchOf(frames: Uint8Array, indices: number[], shape: [number, number, 
 function gather(frames: Uint8Array, indices: number[], per: number): Uint8Array {
   const out = new Uint8Array(indices.length * per);
   indices.forEach((idx, b) => out.set(frames.subarray(idx * per, (idx + 1) * per), b * per));
+  return out;
+}
+
+/** Encoder means μ [indices.length, zSize] of the frames at `indices` ([N, ...shape] bytes), in chunks of 256. */
+function encodeMeans(encode: (x01: tf.Tensor4D) => { mu: tf.Tensor2D; logvar: tf.Tensor2D }, frames: Uint8Array, indices: number[], shape: [number, number, number], zSize: number): Float32Array {
+  const out = new Float32Array(indices.length * zSize);
+  for (let i = 0; i < indices.length; i += 256) {
+    const chunk = indices.slice(i, i + 256);
+    const mu = tf.tidy(() => encode(tf.div(batchOf(frames, chunk, shape), 255) as tf.Tensor4D).mu); // [b, zSize]
+    out.set(mu.dataSync(), i * zSize);
+    mu.dispose();
+  }
+  return out;
+}
+
+/** Each of `n` rows tiled `k` times, frame-major: [n, d] → [n·k, d] (row i·k + j is row i). */
+function tileRows(x: tf.Tensor2D, k: number): tf.Tensor2D {
+  return tf.tidy(() => tf.reshape(tf.tile(tf.expandDims(x, 1), [1, k, 1]), [x.shape[0] * k, x.shape[1]]) as tf.Tensor2D);
+}
+
+/** A random derangement of 0..n−1 (no index maps to itself; n ≥ 2): a cycle through a shuffled order. */
+function derangement(n: number, rng: Rng): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const partner = new Array<number>(n);
+  for (let j = 0; j < n; j++) partner[order[j]!] = order[(j + 1) % n]!;
+  return partner;
+}
+
+/** Sample j of every frame from frame-major [n·k, 64, 64, 3] decodes → [n, 64, 64, 3]. */
+function pickSample(frames: Uint8Array, k: number, j: number): Uint8Array {
+  const n = frames.length / (k * FRAME);
+  const out = new Uint8Array(n * FRAME);
+  for (let i = 0; i < n; i++) out.set(frames.subarray((i * k + j) * FRAME, (i * k + j + 1) * FRAME), i * FRAME);
   return out;
 }
 
@@ -291,6 +338,47 @@ async function main(): Promise<void> {
     decoded[label] = await cpu.time(`evaluate ${label}`, () => to64(pvae.decodeBytes(mu, { temperature: t, rng: root.derive('decode', String(t)), onRow: (row) => progress.update(row) })));
     progress.stop();
   }
+  // K sampled decodes of each of the first `sampledFrames` frames at each sampled temperature, and a
+  // chance control: T = 1 decodes of *another* frame's μ, scored against this frame's ground truth.
+  const sampledCount = Math.min(budget.sampledFrames, evalIdx.length);
+  const sampledTruth = truth.slice(0, sampledCount);
+  const k = budget.samplesPerFrame;
+  const muSampled = tf.slice(mu, [0, 0], [sampledCount, budget.zSize]) as tf.Tensor2D; // [n, zSize]
+  const sampled: Record<string, Uint8Array> = {};
+  const sampleScores: Record<string, SampleScores> = {};
+  const decodeSamples = async (label: string, z: tf.Tensor2D, temperature: number) => {
+    const tiled = tileRows(z, k); // [n·K, zSize], frame-major
+    const progress = new ProgressReporter({ total: size, label: `${label} decode` });
+    const bytes = await cpu.time(`evaluate ${label}`, () => to64(pvae.decodeBytes(tiled, { temperature, rng: root.derive('decode samples', label), onRow: (row) => progress.update(row) })));
+    progress.stop();
+    tiled.dispose();
+    sampled[label] = bytes;
+    sampleScores[label] = scoreSamples(bytes, sampledTruth, k);
+  };
+  for (const t of budget.sampledTemperatures) await decodeSamples(`pixelvae T=${t}, ${k} samples`, muSampled, t);
+  if (sampledCount >= 2) {
+    const muOther = tf.gather(muSampled, derangement(sampledCount, root.derive('chance'))) as tf.Tensor2D; // [n, zSize]
+    await decodeSamples(`chance: pixelvae T=1, ${k} samples of another frame's mu`, muOther, 1);
+    muOther.dispose();
+  }
+  muSampled.dispose();
+
+  // Latent probe: ridge regression from μ to the object positions, fitted on the ball-visible
+  // training frames and scored on every ball-visible test frame, for both encoders.
+  const visible = (set: typeof trainSet) => set.truth.map((t, i) => (t.visible ? i : -1)).filter((i) => i >= 0);
+  const trainVisible = visible(trainSet);
+  const testVisible = visible(testSet);
+  const probes = await cpu.time('latent probe', () => {
+    const trainTruth = trainVisible.map((i) => trainSet.truth[i]!);
+    const testTruth = testVisible.map((i) => testSet.truth[i]!);
+    const probe = (encode: (x01: tf.Tensor4D) => { mu: tf.Tensor2D; logvar: tf.Tensor2D }, trainFrames: Uint8Array, testFrames: Uint8Array, shape: [number, number, number]): LatentProbeResult =>
+      probeLatentPositions(
+        { latents: encodeMeans(encode, trainFrames, trainVisible, shape, budget.zSize), truth: trainTruth },
+        { latents: encodeMeans(encode, testFrames, testVisible, shape, budget.zSize), truth: testTruth },
+        budget.zSize,
+      );
+    return { vae: probe((x01) => vae.encode(x01), train.full, test.full, SHAPE), pixelvae: probe((x01) => pvae.encode(x01), train.model, test.model, modelShape) };
+  });
   let bpdSum = 0;
   for (let i = 0; i < evalIdx.length; i += 32) {
     const chunk = evalIdx.slice(i, i + 32);
@@ -314,21 +402,46 @@ async function main(): Promise<void> {
     budget: budgetName, overrides, seed, backend: backend.backend, frameSize: size, evalFrames: evalIdx.length,
     vae: { width: budget.vaeWidth, steps: budget.vaeSteps, batch: budget.vaeBatch, learningRate: budget.vaeLearningRate, params: vae.countParams() },
     pixelvae: { steps: budget.pixelSteps, batch: budget.pixelBatch, decoder: budget.decoder, klTolerance: budget.pixelKlTolerance, params: pvae.countParams(), decoderParams: pvae.decoder.countParams() },
-    pixelVaeTestBitsPerDim: testBpd, scores, cpuSeconds, finishedAt: new Date().toISOString(),
+    pixelVaeTestBitsPerDim: testBpd, scores, sampledFrames: sampledCount, samplesPerFrame: k, sampleScores, probe: probes, cpuSeconds, finishedAt: new Date().toISOString(),
   };
   await atomicWriteJson(resultsPath, result);
   const fmt = (v: number | null, d = 2) => (v === null ? '–' : v.toFixed(d));
   const rows = Object.entries(scores).map(([name, s]) => `| ${name} | ${s.frames} | ${fmt(s.ballWithinRadius * 100, 1)}% | ${fmt(s.ballPresent * 100, 1)}% | ${fmt(s.opponentPaddleError)} (${fmt(s.opponentPaddleFound * 100, 0)}%) | ${fmt(s.agentPaddleError)} (${fmt(s.agentPaddleFound * 100, 0)}%) |`);
   const table = ['| reconstruction | frames | ball within 2 px | ball present | opponent paddle error px (found) | agent paddle error px (found) |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const sampleTable = [
+    `| sampled decodes (${sampledCount} frames × ${k}) | samples with ball within 2 px | frames with ≥ 1 of ${k} within 2 px | samples with a ball | opponent paddle error px (found) | agent paddle error px (found) |`,
+    '|---|---|---|---|---|---|',
+    ...Object.entries(sampleScores).map(([name, s]) => `| ${name} | ${pct(s.sampleBallWithinRadius)} | ${pct(s.frameAnyBallWithinRadius)} | ${pct(s.sampleBallPresent)} | ${fmt(s.opponentPaddleError)} (${fmt(s.opponentPaddleFound * 100, 0)}%) | ${fmt(s.agentPaddleError)} (${fmt(s.agentPaddleFound * 100, 0)}%) |`),
+  ].join('\n');
+  const probeTable = [
+    `| ridge probe from mu (train ${trainVisible.length} / test ${testVisible.length} ball-visible frames) | ball error px | ball within 2 px | opponent paddle error px | agent paddle error px |`,
+    '|---|---|---|---|---|',
+    ...Object.entries(probes).flatMap(([name, r]) =>
+      [['probe', r.probe], ['mean-position baseline', r.baseline]].map(([kind, e]) => {
+        const p = e as LatentProbeResult['probe'];
+        return `| ${name} ${kind}${kind === 'probe' ? ` (λ ${r.lambda}·N)` : ''} | ${fmt(p.ballError)} | ${pct(p.ballWithinRadius)} | ${fmt(p.opponentPaddleError)} | ${fmt(p.agentPaddleError)} |`;
+      }),
+    ),
+  ].join('\n');
   const cpuTable = ['| phase | CPU s |', '|---|---|', ...Object.entries(cpuSeconds).map(([k, v]) => `| ${k} | ${v.toFixed(1)} |`)].join('\n');
-  await atomicWriteFile(join(out, 'results.md'), `${table}\n\n${cpuTable}\n\nbudget ${budgetName} (${size}×${size} frames); PixelVAE test bits/dim ${testBpd.toFixed(3)}\n`);
+  await atomicWriteFile(join(out, 'results.md'), `${table}\n\n${sampleTable}\n\n${probeTable}\n\n${cpuTable}\n\nbudget ${budgetName} (${size}×${size} frames); PixelVAE test bits/dim ${testBpd.toFixed(3)}\n`);
   const cols = Math.min(8, evalIdx.length);
-  const rowsOfGrid = [originals, vaeBytes, ...Object.values(decoded)];
+  // The first sample of each sampled temperature joins the grid when enough frames were sampled.
+  const firstSamples = sampledCount >= cols ? budget.sampledTemperatures.map((t) => pickSample(sampled[`pixelvae T=${t}, ${k} samples`]!, k, 0)) : [];
+  const rowsOfGrid = [originals, vaeBytes, ...Object.values(decoded), ...firstSamples];
   const grid = new Uint8Array(rowsOfGrid.length * cols * FRAME);
   rowsOfGrid.forEach((frames, r) => grid.set(frames.subarray(0, cols * FRAME), r * cols * FRAME));
   await writeImageGrid(join(out, 'reconstructions.png'), grid, SHAPE, rowsOfGrid.length, cols, 2);
-  process.stdout.write(`${table}\n\n${cpuTable}\n`);
-  log(`results in ${resultsPath}; rows of reconstructions.png: originals, ConvVAE, then the PixelVAE at ${budget.temperatures.map(temperatureLabel).join(', ')}`);
+  // Every sample of the first `cols` frames: rows originals, then K rows per sampled temperature.
+  if (sampledCount >= cols) {
+    const sampleRows = [originals, ...Object.entries(sampled).filter(([name]) => !name.startsWith('chance')).flatMap(([, bytes]) => Array.from({ length: k }, (_, j) => pickSample(bytes, k, j)))];
+    const sampleGrid = new Uint8Array(sampleRows.length * cols * FRAME);
+    sampleRows.forEach((frames, r) => sampleGrid.set(frames.subarray(0, cols * FRAME), r * cols * FRAME));
+    await writeImageGrid(join(out, 'sampled-decodes.png'), sampleGrid, SHAPE, sampleRows.length, cols, 1);
+  }
+  process.stdout.write(`${table}\n\n${sampleTable}\n\n${probeTable}\n\n${cpuTable}\n`);
+  log(`results in ${resultsPath}; rows of reconstructions.png: originals, ConvVAE, then the PixelVAE at ${budget.temperatures.map(temperatureLabel).join(', ')}${firstSamples.length > 0 ? `, then the first sample at ${budget.sampledTemperatures.map((t) => `T=${t}`).join(', ')}` : ''}`);
   vae.dispose();
   pvae.dispose();
 }

@@ -112,3 +112,54 @@ export function scorePositions(frames: Uint8Array, truth: readonly GroundTruth[]
 export function ballVisible(info: GroundTruth & { ballInPlay?: boolean }): boolean {
   return info.ballInPlay !== false && info.ballX >= 1 && info.ballX <= PONG_FRAME - 1 && info.ballY >= COURT_TOP + 1 && info.ballY <= COURT_BOTTOM - 1;
 }
+
+/** Scores of K sampled decodes per frame. */
+export interface SampleScores {
+  frames: number;
+  samplesPerFrame: number;
+  /** Share of all samples whose detected ball centre is within `radius` px of the true one. */
+  sampleBallWithinRadius: number;
+  /** Share of frames where at least one of their K samples has the ball within `radius` px. */
+  frameAnyBallWithinRadius: number;
+  /** Share of samples with a detected ball (any position). */
+  sampleBallPresent: number;
+  /** Mean |detected − true| paddle centre (px) over the samples where the paddle was found. */
+  opponentPaddleError: number | null;
+  agentPaddleError: number | null;
+  /** Share of samples where each paddle was found. */
+  opponentPaddleFound: number;
+  agentPaddleFound: number;
+}
+
+/**
+ * Scores `k` decodes per frame: `frames` is [N·k, 64, 64, 3], frame-major (sample j of frame i
+ * at index i·k + j), `truth` holds the N frames' ground truth.
+ */
+export function scoreSamples(frames: Uint8Array, truth: readonly GroundTruth[], k: number, radius = 2): SampleScores {
+  if (!Number.isInteger(k) || k < 1) throw new Error(`scoreSamples: samples per frame must be a positive integer, got ${k}`);
+  const per = PONG_FRAME * PONG_FRAME * 3;
+  if (frames.length !== truth.length * k * per) throw new Error(`scoreSamples: ${frames.length} bytes for ${truth.length} frames × ${k} samples of 64×64×3`);
+  const repeated = truth.flatMap((t) => Array.from({ length: k }, () => t));
+  const each = scorePositions(frames, repeated, radius);
+  let anyWithin = 0;
+  truth.forEach((t, i) => {
+    for (let j = 0; j < k; j++) {
+      const d = detectPongObjects(frames, (i * k + j) * per);
+      if (d.ball && Math.hypot(d.ball.x - t.ballX, d.ball.y - t.ballY) <= radius) {
+        anyWithin++;
+        break;
+      }
+    }
+  });
+  return {
+    frames: truth.length,
+    samplesPerFrame: k,
+    sampleBallWithinRadius: each.ballWithinRadius,
+    frameAnyBallWithinRadius: anyWithin / truth.length,
+    sampleBallPresent: each.ballPresent,
+    opponentPaddleError: each.opponentPaddleError,
+    agentPaddleError: each.agentPaddleError,
+    opponentPaddleFound: each.opponentPaddleFound,
+    agentPaddleFound: each.agentPaddleFound,
+  };
+}
