@@ -5,13 +5,13 @@ import { atomicWriteFile, atomicWriteJson, initBackend, readJsonFile, type Backe
 import { MetricsLogger } from '@worldmodels/core/progress';
 import { Rng } from '@worldmodels/core/rng';
 import {
-  CONTROLLER_FILE, ControllerLayout, ENV_KINDS, INITIAL_Z_FILE, layoutOptionsFor, loadMemory, loadVision, makeDreamEnv, packageModulePath,
+  CONTROLLER_FILE, ControllerLayout, ENV_KINDS, fixedActionCalibration, type CalibrationRow, INITIAL_Z_FILE, layoutOptionsFor, loadMemory, loadVision, makeDreamEnv, packageModulePath,
   readRunConfig, stageDir, temperatureSuffix, type ControllerResult, type RunConfig,
 } from '@worldmodels/world-model';
 import { writeDreamGif, writeReconstructionGif } from './gifs.js';
 import { linePlotSvg, type Series } from './plot/learning-curve-svg.js';
 import { svgToPng } from './plot/rasterize.js';
-import { resultsTable, temperatureTable, type TableRow } from './results-table.js';
+import { calibrationTable, resultsTable, temperatureTable, type TableRow } from './results-table.js';
 
 export interface EvaluateRunOptions {
   /** Real-env episodes on fixed seeds (default: the run config's eval.episodes, paper 100). */
@@ -29,6 +29,12 @@ export interface EvaluateRunOptions {
   dream?: boolean;
   /** Which iteration's models and controller (default: the last). */
   iteration?: number;
+  /**
+   * Also score fixed-action policies (TakeCover: LEFT, STAY, RIGHT held throughout) in the dream
+   * and in the real env, this many episodes each (0: not done, the default): where the two
+   * disagree, M is wrong about a behaviour a dream-trained controller can exploit.
+   */
+  calibrate?: number;
   backend?: BackendName | 'auto';
   log?: (line: string) => void;
 }
@@ -40,6 +46,8 @@ export interface EvalReport {
   controller: { source: string; trainingScore: number; generation: number; parameters: number; form: string; mode: string };
   real: { episodes: number; seed: number; maxSteps: number | null; mean: number; std: number; min: number; max: number; returns: number[]; seconds: number };
   dream: (Stats & { temperature: number; episodes: number }) | null;
+  /** Fixed-action policies in the dream (at the run's τ) and in the real env (`calibrate`). */
+  calibration: (CalibrationRow & { episodes: number })[] | null;
   /** The temperature table: controllers trained in the dream at each τ, scored there and in the real env. */
   temperatures: { temperature: number; generation: number; dream: Stats; real: Stats & { returns: number[] } }[];
   paper: { system: string; mean: number; std: number }[];
@@ -117,6 +125,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   const mdnrnn = await loadMemory(dirs.mdnrnn);
   let dream: EvalReport['dream'] = null;
   const temperatures: EvalReport['temperatures'] = [];
+  let calibration: EvalReport['calibration'] = null;
   try {
     const dreamEnv = await makeDreamEnv(config, mdnrnn, join(dirs.series, INITIAL_Z_FILE));
     const canDream = config.env !== 'carracing' || mdnrnn.config.rewardHead;
@@ -124,6 +133,13 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
       const r = dreamEnv.rollout(layout, [best.params], episodes, new Rng(seed).derive('dream'));
       dream = { temperature: config.controller.dream.temperature, episodes, ...summarize(Array.from(r.returns)) };
       log(`eval: dream (τ = ${dream.temperature}) ${dream.mean.toFixed(1)} ± ${dream.std.toFixed(1)}`);
+    }
+    if (options.calibrate && canDream) {
+      const episodesEach = options.calibrate;
+      log(`eval: fixed actions, ${episodesEach} episodes each in the dream (τ = ${config.controller.dream.temperature}) and in the real env`);
+      const rows = fixedActionCalibration({ kind: config.env, dream: dreamEnv, zSize: config.vae.zSize, hiddenSize: mdnrnn.config.hiddenSize, episodes: episodesEach, seed, ...(maxSteps !== undefined && { maxSteps }) });
+      calibration = rows.map((r) => ({ ...r, episodes: episodesEach }));
+      for (const r of rows) log(`  ${r.action}: dream ${r.dream.mean.toFixed(1)} ± ${r.dream.std.toFixed(1)}, real ${r.real.mean.toFixed(1)} ± ${r.real.std.toFixed(1)}`);
     }
     for (const s of sweep) {
       const atT = await makeDreamEnv(config, mdnrnn, join(dirs.series, INITIAL_Z_FILE), s.temperature);
@@ -173,7 +189,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   const rows: TableRow[] = [{ system: `This run: ${config.controller.form} controller, trained in the ${world}`, mean: stats.mean, std: stats.std, note: `${episodes} episodes` }];
   if (dream) rows.push({ system: `This run in its own dream (τ = ${dream.temperature})`, mean: dream.mean, std: dream.std, note: 'dream score' });
   files.table = join(out, 'results.md');
-  await atomicWriteFile(files.table, resultsTable(config.env, rows) + (temperatures.length ? `\n${temperatureTable(temperatures)}` : ''));
+  await atomicWriteFile(files.table, resultsTable(config.env, rows) + (temperatures.length ? `\n${temperatureTable(temperatures)}` : '') + (calibration ? `\n${calibrationTable(calibration)}` : ''));
   const report: EvalReport = {
     run: root,
     env: ENV_KINDS[config.env].envId,
@@ -181,6 +197,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
     controller: { source: best.source, trainingScore: best.score, generation: best.generation, parameters: layout.paramCount, form: layout.form, mode: config.controller.mode },
     real,
     dream,
+    calibration,
     temperatures,
     paper: ENV_KINDS[config.env].paper,
     files,

@@ -24,3 +24,10 @@ export function temperatureTable(rows: { temperature: number; dream: { mean: num
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** Fixed-action policies scored in the dream and in the real env (`worldmodels eval --calibrate`). */
+export function calibrationTable(rows: { action: string; episodes: number; dream: { mean: number; std: number }; real: { mean: number; std: number } }[]): string {
+  const lines = ['| fixed action | in the dream | in the real env | episodes each |', '|---|---|---|---|'];
+  for (const r of rows) lines.push(`| ${r.action} | ${r.dream.mean.toFixed(0)} ± ${r.dream.std.toFixed(0)} | ${r.real.mean.toFixed(0)} ± ${r.real.std.toFixed(0)} | ${r.episodes} |`);
+  return `${lines.join('\n')}\n`;
+}

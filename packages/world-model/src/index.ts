@@ -8,6 +8,7 @@ export { actionAdapter, carRacingActions, takeCoverActions, takeCoverMove, type 
 export { WorldModelAgent, type WorldModelAgentOptions, type AgentStep } from './agent/world-model-agent.js';
 export { DreamEnv, type DreamEnvOptions, type DreamRolloutResult } from './dream/dream-env.js';
 export { initialLatents, type InitialLatents } from './dream/initial-latents.js';
+export { fixedActionCalibration, fixedActionParams, fixedActions, type CalibrationRow, type FixedAction, type FixedActionCalibrationOptions } from './dream/fixed-action-calibration.js';
 export * from './pipeline/index.js';
 export { makeAgentEnv, runAgentEpisode, type AgentEpisode } from './agent/agent-env.js';
 export { searchController, type SearchControllerOptions, type ControllerResult, type GenerationFitness, type MeanScore } from './train/search-controller.js';
