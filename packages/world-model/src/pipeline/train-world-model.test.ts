@@ -91,6 +91,15 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     await expect(trainWorldModel(dir, changed, { log: quiet })).rejects.toThrow(/stage controller in .* \(settings changed: popSize\)/);
     const redone = await trainWorldModel(dir, changed, { log: quiet, redo: 'controller' });
     expect(redone.filter((o) => o.status === 'ran').map((o) => o.stage)).toEqual(['controller', 'collect@2', 'vae@2', 'series@2', 'mdnrnn@2', 'controller@2']);
+    // Extended by a round and stopped early: config.json already says 3 (round 2 stays evaluable
+    // while round 3 trains), since the done stages agreed with the new config.
+    const extended = { ...changed, iterations: 3 };
+    const partial = await trainWorldModel(dir, extended, { log: quiet, until: 'collect@3' });
+    expect(partial.at(-1)).toMatchObject({ stage: 'collect@3', status: 'ran' });
+    expect((await readRunConfig(dir)).iterations).toBe(3);
+    // A refused config leaves config.json as it was.
+    await expect(trainWorldModel(dir, { ...extended, controller: { ...extended.controller, popSize: 5 } }, { log: quiet })).rejects.toThrow(/settings changed: popSize/);
+    expect(await readRunConfig(dir)).toEqual(extended);
   });
 
   it('iterative options: round 2 keeps V, explores while collecting, aggregates the series and warm-starts M', async () => {

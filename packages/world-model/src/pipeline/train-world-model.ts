@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initBackend } from '@worldmodels/core';
 import { atomicWriteJson, readJsonFile } from '@worldmodels/core/dataset';
@@ -27,13 +26,16 @@ export async function trainWorldModel(runDir: string, config: RunConfig, options
   const choice = await initBackend({ backend: config.backend, log });
   const stages = buildStages(config);
   const configPath = join(root, RUN_CONFIG_FILE);
-  // Written at the start of a new run, and again once the stages agree with it (a config the
-  // done stages refuse never replaces the one they were trained with).
-  if (!existsSync(configPath)) await atomicWriteJson(configPath, config);
   log(`worldmodels: ${config.env} run in ${root} (tfjs backend ${choice.backend}); stages ${stages.map((s) => s.name).join(' → ')}`);
-  const outcomes = await runStages(root, stages, { log, ...(options.redo !== undefined && { redo: options.redo }), ...(options.until !== undefined && { until: options.until }) });
-  await atomicWriteJson(configPath, config);
-  return outcomes;
+  // Written once the done and started stages are known to agree with it, before any stage runs: a
+  // config the stages refuse never replaces the one they were trained with, and a run extended by
+  // more iterations can be evaluated round by round while its later rounds still train.
+  return runStages(root, stages, {
+    log,
+    ...(options.redo !== undefined && { redo: options.redo }),
+    ...(options.until !== undefined && { until: options.until }),
+    beforeRun: () => atomicWriteJson(configPath, config),
+  });
 }
 
 /** Reads and validates a run's config.json. */

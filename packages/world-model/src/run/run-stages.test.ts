@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,26 @@ describe('runStages', () => {
     const redone = await runStages(dir, pipeline(4, log), { log: () => {}, redo: 'count' });
     expect(redone.map((o) => o.status)).toEqual(['ran', 'ran']);
     expect(redone[1]!.summary).toEqual({ sum: 6 });
+  });
+
+  it('checks every stage before any runs: beforeRun comes after the check, and a stale later stage costs no work', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wm-stages-'));
+    const log: string[] = [];
+    const calls: string[] = [];
+    await runStages(dir, pipeline(3, log), { log: () => {}, beforeRun: () => void calls.push(`before (${log.length} ran)`) });
+    expect(calls).toEqual(['before (0 ran)']);
+    expect(log).toEqual(['count from 0', 'sum']);
+
+    // The last stage's settings change while the first must run again (its outputs are gone): the
+    // run is refused before `count` starts over.
+    const stale = pipeline(3, log);
+    stale[1] = { ...stale[1]!, settings: { rounding: 'up' } };
+    await rm(join(dir, 'count', 'DONE.json'));
+    await rm(join(dir, 'count', 'numbers.json'));
+    const before = log.length;
+    await expect(runStages(dir, stale, { log: () => {}, beforeRun: () => void calls.push('stale') })).rejects.toThrow(/stage sum .* \(settings changed: rounding\)/);
+    expect(log).toHaveLength(before);
+    expect(calls).toEqual(['before (0 ran)']);
   });
 
   it('stops after --until and checks stage names', async () => {

@@ -12,6 +12,11 @@ export interface RunStagesOptions {
   /** Stop after this stage. */
   until?: string;
   log?: (line: string) => void;
+  /**
+   * Called once every done or started stage is known to agree with its settings and inputs,
+   * before any stage runs (e.g. to record the run's config while later stages are still to come).
+   */
+  beforeRun?: () => void | Promise<void>;
 }
 
 export interface StageOutcome {
@@ -33,7 +38,6 @@ export async function runStages(runDir: string, stages: readonly Stage[], option
   checkStages(stages, options);
   await mkdir(root, { recursive: true });
 
-  const fingerprints = new Map<string, string>();
   const outcomes: StageOutcome[] = [];
   const redoFrom = options.redo === undefined ? -1 : stages.findIndex((s) => s.name === options.redo);
   if (redoFrom >= 0) {
@@ -41,21 +45,29 @@ export async function runStages(runDir: string, stages: readonly Stage[], option
     log(`redo: removed the outputs of ${stages.slice(redoFrom).map((s) => s.name).join(', ')}`);
   }
 
+  // Every stage's fingerprint is known before anything runs, so a stale stage anywhere in the run
+  // is refused before an earlier stage spends time.
+  const fingerprints = stageFingerprints(stages);
   for (const stage of stages) {
     const dir = join(root, stage.dir);
-    const inputs: Record<string, string> = {};
-    for (const name of stage.inputs) inputs[name] = fingerprints.get(name)!;
-    const fingerprint = fingerprintOf({ settings: stage.settings, inputs });
-    fingerprints.set(stage.name, fingerprint);
+    const { fingerprint, inputs } = fingerprints.get(stage.name)!;
+    const done = await readMarker<DoneMarker>(dir, DONE_FILE);
+    if (done && done.fingerprint !== fingerprint) throw staleError(stage, dir, done, inputs, 'was done');
+    const started = done ? null : await readMarker<StartedMarker>(dir, STARTED_FILE);
+    if (started && started.fingerprint !== fingerprint) throw staleError(stage, dir, started, inputs, 'was started');
+  }
+  await options.beforeRun?.();
+
+  for (const stage of stages) {
+    const dir = join(root, stage.dir);
+    const { fingerprint, inputs } = fingerprints.get(stage.name)!;
 
     const done = await readMarker<DoneMarker>(dir, DONE_FILE);
     if (done) {
-      if (done.fingerprint !== fingerprint) throw staleError(stage, dir, done, inputs, 'was done');
       log(`stage ${stage.name}: done (${stage.dir}), skipped`);
       outcomes.push({ stage: stage.name, status: 'skipped', seconds: 0, summary: done.summary });
     } else {
       const started = await readMarker<StartedMarker>(dir, STARTED_FILE);
-      if (started && started.fingerprint !== fingerprint) throw staleError(stage, dir, started, inputs, 'was started');
       const resuming = started !== null;
       const startedAt = started?.startedAt ?? new Date().toISOString();
       await mkdir(dir, { recursive: true });
@@ -75,6 +87,17 @@ export async function runStages(runDir: string, stages: readonly Stage[], option
     if (options.until === stage.name) break;
   }
   return outcomes;
+}
+
+/** Each stage's fingerprint: its settings and the fingerprints of the stages it reads. */
+function stageFingerprints(stages: readonly Stage[]): Map<string, { fingerprint: string; inputs: Record<string, string> }> {
+  const out = new Map<string, { fingerprint: string; inputs: Record<string, string> }>();
+  for (const stage of stages) {
+    const inputs: Record<string, string> = {};
+    for (const name of stage.inputs) inputs[name] = out.get(name)!.fingerprint;
+    out.set(stage.name, { fingerprint: fingerprintOf({ settings: stage.settings, inputs }), inputs });
+  }
+  return out;
 }
 
 /** Whether a stage's outputs are complete in `runDir`. */
