@@ -3,9 +3,13 @@
  *
  *   node --conditions=worldmodels-source --import tsx packages/pixelcnn/experiments/pong-latents.ts \
  *     [--budget small|medium|full] [--out DIR] [--seed N] [--vae-steps N] [--pixel-steps N]
+ *     [--decoder-layers N] [--decoder-first-kernel K] [--decoder-kernel K] [--free-bits NATS]
  *
  * --vae-steps / --pixel-steps override the budget's step counts (e.g. to evaluate a run whose
  * training was stopped early at a checkpoint: pass the checkpoint's step); results.json records them.
+ * --decoder-layers / --decoder-first-kernel / --decoder-kernel replace the PixelVAE decoder's depth
+ * and kernel sizes (a small receptive field, as in the Variational Lossy Autoencoder), --free-bits
+ * its KL floor in nats per latent dimension; they too are recorded.
  *
  * Stages, each resumable (kill and rerun the same command; finished stages are skipped, training
  * resumes from its last checkpoint):
@@ -94,18 +98,32 @@ interface Args {
   budget: BudgetName;
   out: string;
   seed: number;
-  /** Step counts that replace the budget's. */
-  overrides: Partial<Pick<Budget, 'vaeSteps' | 'pixelSteps'>>;
+  /** Step counts and the KL floor that replace the budget's. */
+  overrides: Partial<Pick<Budget, 'vaeSteps' | 'pixelSteps' | 'pixelKlTolerance'>>;
+  /** Decoder options that replace the budget's (layers, kernel sizes). */
+  decoder: Partial<GatedPixelCNNConfig>;
 }
+
+const USAGE = `pong-latents.ts [--budget small|medium|full] [--out DIR] [--seed N] [--vae-steps N] [--pixel-steps N]
+  [--decoder-layers N] [--decoder-first-kernel K] [--decoder-kernel K] [--free-bits NATS]
+    --decoder-*     the PixelVAE decoder's gated layers and (odd) kernel sizes, replacing the budget's:
+                    fewer layers and smaller kernels shrink its receptive field (VLAE)
+    --free-bits     the PixelVAE's KL floor in nats per latent dimension (the floor is this times zSize)`;
 
 function parseArgs(argv: string[]): Args {
   let budget: BudgetName = 'small';
   let out = '';
   let seed = 0;
   const overrides: Args['overrides'] = {};
+  const decoder: Args['decoder'] = {};
   const stepCount = (flag: string, v: string) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer, got ${v}`);
+    return n;
+  };
+  const positive = (flag: string, v: string, odd = false) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || (odd && n % 2 === 0)) throw new Error(`${flag} must be a${odd ? 'n odd' : ''} positive integer, got ${v}`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -125,12 +143,20 @@ function parseArgs(argv: string[]): Args {
       if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer`);
     } else if (a === '--vae-steps') overrides.vaeSteps = stepCount(a, value());
     else if (a === '--pixel-steps') overrides.pixelSteps = stepCount(a, value());
-    else if (a === '--help' || a === '-h') {
-      process.stdout.write('pong-latents.ts [--budget small|medium|full] [--out DIR] [--seed N] [--vae-steps N] [--pixel-steps N]\n');
+    else if (a === '--decoder-layers') decoder.layers = positive(a, value());
+    else if (a === '--decoder-first-kernel') decoder.firstKernelSize = positive(a, value(), true);
+    else if (a === '--decoder-kernel') decoder.kernelSize = positive(a, value(), true);
+    else if (a === '--free-bits') {
+      const v = value();
+      const n = Number(v);
+      if (!(n >= 0) || !Number.isFinite(n)) throw new Error(`--free-bits must be a number >= 0 (nats per latent dimension), got ${v}`);
+      overrides.pixelKlTolerance = n;
+    } else if (a === '--help' || a === '-h') {
+      process.stdout.write(`${USAGE}\n`);
       process.exit(0);
-    } else throw new Error(`unknown argument '${a}' (use --budget small|medium|full, --out DIR, --seed N, --vae-steps N, --pixel-steps N)`);
+    } else throw new Error(`unknown argument '${a}'\n${USAGE}`);
   }
-  return { budget, out: resolve(out || `runs/pixelcnn-pong-${budget}`), seed, overrides };
+  return { budget, out: resolve(out || `runs/pixelcnn-pong-${budget}`), seed, overrides, decoder };
 }
 
 const TRUTH_KEYS = ['ballX', 'ballY', 'opponentPaddleY', 'agentPaddleY', 'ballVisible'] as const;
@@ -243,8 +269,9 @@ class CpuLedger {
 const temperatureLabel = (t: number) => (t === 0 ? 'pixelvae greedy' : `pixelvae T=${t}`);
 
 async function main(): Promise<void> {
-  const { budget: budgetName, out, seed, overrides } = parseArgs(process.argv.slice(2));
-  const budget = { ...BUDGETS[budgetName], ...overrides };
+  const { budget: budgetName, out, seed, overrides, decoder: decoderOverrides } = parseArgs(process.argv.slice(2));
+  const base = BUDGETS[budgetName];
+  const budget = { ...base, ...overrides, decoder: { ...base.decoder, ...decoderOverrides } };
   const backend = await initBackend();
   await mkdir(out, { recursive: true });
   const root = new Rng(seed).derive('pong-latents');
@@ -287,7 +314,8 @@ async function main(): Promise<void> {
       ? encoderFromConvVAE(new ConvVAE({ zSize: budget.zSize, width: budget.vaeWidth, seed: seed + 1 }))
       : new ConvEncoder({ imageShape: modelShape, zSize: budget.zSize, channels: [32, 64, 128, 256].map((c) => Math.max(1, Math.round(c * budget.vaeWidth))), seed: seed + 1 });
   const pvae = new PixelVAE({ imageShape: modelShape, zSize: budget.zSize, klTolerance: budget.pixelKlTolerance, decoder: budget.decoder, seed }, encoder);
-  log(`pixelvae: ${pvae.countParams()} parameters (decoder ${pvae.decoder.countParams()}); vae: ${vae.countParams()}`);
+  const field = pvae.decoder.receptiveField();
+  log(`pixelvae: ${pvae.countParams()} parameters (decoder ${pvae.decoder.countParams()}, receptive field ${field.rowsAbove} rows above × ${2 * field.halfWidth + 1} columns); vae: ${vae.countParams()}`);
   const pixelTrainer = await PixelTrainer.create<tf.Tensor4D>({ model: pvae, loss: (x, rng) => pvae.lossTerms(x, rng), learningRate: 1e-3, clipNorm: 100, checkpointDir: join(out, 'pixelvae', 'checkpoints'), seed });
   if (pixelTrainer.step > 0) log(`pixelvae: resuming at step ${pixelTrainer.step}`);
   const gridFrames = testSet.truth.map((t, i) => (t.visible ? i : -1)).filter((i) => i >= 0).slice(0, 4);
@@ -399,9 +427,9 @@ async function main(): Promise<void> {
   for (const [label, bytes] of Object.entries(decoded)) scores[label] = scorePositions(bytes, truth);
   const cpuSeconds = { ...cpu.seconds, 'train vae': vaeCpu, 'train pixelvae': pixelCpu };
   const result = {
-    budget: budgetName, overrides, seed, backend: backend.backend, frameSize: size, evalFrames: evalIdx.length,
+    budget: budgetName, overrides: { ...overrides, ...(Object.keys(decoderOverrides).length > 0 && { decoder: decoderOverrides }) }, seed, backend: backend.backend, frameSize: size, evalFrames: evalIdx.length,
     vae: { width: budget.vaeWidth, steps: budget.vaeSteps, batch: budget.vaeBatch, learningRate: budget.vaeLearningRate, params: vae.countParams() },
-    pixelvae: { steps: budget.pixelSteps, batch: budget.pixelBatch, decoder: budget.decoder, klTolerance: budget.pixelKlTolerance, params: pvae.countParams(), decoderParams: pvae.decoder.countParams() },
+    pixelvae: { steps: budget.pixelSteps, batch: budget.pixelBatch, decoder: budget.decoder, receptiveField: field, klTolerance: budget.pixelKlTolerance, params: pvae.countParams(), decoderParams: pvae.decoder.countParams() },
     pixelVaeTestBitsPerDim: testBpd, scores, sampledFrames: sampledCount, samplesPerFrame: k, sampleScores, probe: probes, cpuSeconds, finishedAt: new Date().toISOString(),
   };
   await atomicWriteJson(resultsPath, result);

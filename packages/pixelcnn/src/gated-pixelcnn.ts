@@ -6,6 +6,7 @@ import { checkCondition, checkImages, scaleInput } from './image-input.js';
 import { GatedLayer, type ConditionTerms } from './layers/gated-layer.js';
 import { contiguousGroups } from './layers/masks.js';
 import { OutputHead } from './layers/output-head.js';
+import { receptiveField, type ReceptiveField } from './receptive-field.js';
 import { downShift } from './layers/shifts.js';
 import { VariableStore } from './layers/variable-store.js';
 import { outputChannels, outputGroups, outputNll, shapeOutput, type OutputSpec } from './output/output-spec.js';
@@ -78,6 +79,11 @@ export class GatedPixelCNN implements PixelModel {
     }
     const spec: OutputSpec = { kind: c.output, channels, components: c.mixtureComponents };
     return n + OutputHead.paramCount(c.skipChannels > 0 ? c.skipChannels : c.features, c.headChannels, outputChannels(spec));
+  }
+
+  /** Which input pixels one output pixel can see (see {@link receptiveField}). */
+  receptiveField(): ReceptiveField {
+    return receptiveField(this.config);
   }
 
   /** Stored weights (masked entries included). */

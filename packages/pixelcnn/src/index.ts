@@ -2,6 +2,7 @@ export { GatedPixelCNN } from './gated-pixelcnn.js';
 export { MaskedPixelCNN, type MaskedPixelCNNConfig } from './masked-pixelcnn.js';
 export { DEFAULT_GATED_CONFIG, resolveGatedConfig, type GatedPixelCNNConfig } from './config.js';
 export type { PixelModel } from './pixel-model.js';
+export { receptiveField, type ReceptiveField } from './receptive-field.js';
 export { MaskedConv2D, type MaskedConv2DOptions } from './layers/masked-conv2d.js';
 export { GatedLayer, type GatedLayerOptions, type ConditionTerms, type GatePair } from './layers/gated-layer.js';
 export { causalKernelMask, channelGroup, contiguousGroups, type MaskType } from './layers/masks.js';
