@@ -129,6 +129,8 @@ export const iterativeSchema = z.strictObject({
   explore: z.number().min(0).max(1),
   /** Episodes collected per later round (default: collect.episodes). */
   episodes: positiveInt.optional(),
+  /** Step cap of the episodes collected in later rounds (default: collect.maxSteps): a good agent's long episodes are what M lacks. */
+  maxSteps: positiveInt.optional(),
   /** M's passes over the (aggregated) series in later rounds (default: mdnrnn.epochs). */
   mdnrnnEpochs: positiveInt.optional(),
 });

@@ -19,11 +19,12 @@ export function collectStage(config: RunConfig, iteration: number): Stage {
   const policyName = previous ? 'previous-agent' : config.collect.policy;
   const episodes = previous ? (config.iterative.episodes ?? config.collect.episodes) : config.collect.episodes;
   const explore = previous ? config.iterative.explore : 0;
+  const maxSteps = previous ? (config.iterative.maxSteps ?? config.collect.maxSteps) : config.collect.maxSteps;
   return {
     name: stageName('collect', iteration),
     dir: stageDir('collect', iteration),
     inputs,
-    settings: { env: info.envId, preprocess: info.preprocess, seed: config.seed, iteration, ...config.collect, episodes, policy: policyName, workers: undefined, ...(explore > 0 && { explore }) },
+    settings: { env: info.envId, preprocess: info.preprocess, seed: config.seed, iteration, ...config.collect, episodes, maxSteps, policy: policyName, workers: undefined, ...(explore > 0 && { explore }) },
     async run(ctx) {
       let policy: PolicySpec;
       if (previous) {
@@ -64,7 +65,7 @@ export function collectStage(config: RunConfig, iteration: number): Stage {
         workers: config.collect.workers,
         out: join(ctx.dir, DATA_DIR),
         seed: stageSeed(config.seed, 'collect', iteration),
-        ...(config.collect.maxSteps !== undefined && { maxSteps: config.collect.maxSteps }),
+        ...(maxSteps !== undefined && { maxSteps }),
         onEpisode: (s) => void ctx.metrics.log({ episode: s.index, length: s.length, return: s.return, terminated: s.terminated }),
       });
       return { episodes, collected: result.collected, kept: result.kept, steps: result.steps, seconds: result.seconds };

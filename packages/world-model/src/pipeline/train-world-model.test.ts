@@ -104,7 +104,7 @@ describe('trainWorldModel (ci preset, end to end)', () => {
 
   it('iterative options: round 2 keeps V, explores while collecting, aggregates the series and warm-starts M', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wm-run-iter-'));
-    const iterative = { vision: 'keep' as const, aggregate: true, warmStart: true, explore: 0.5, episodes: 3, mdnrnnEpochs: 2 };
+    const iterative = { vision: 'keep' as const, aggregate: true, warmStart: true, explore: 0.5, episodes: 3, mdnrnnEpochs: 2, maxSteps: 7 };
     const config = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterations: 2, iterative } });
     const outcomes = await trainWorldModel(dir, config, { log: quiet });
     expect(outcomes.every((o) => o.status === 'ran')).toBe(true);
@@ -115,8 +115,12 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     }
     expect((await done('vae')).summary.keptFrom).toBe('vae');
     const collected = await done('collect');
-    expect(collected.settings).toMatchObject({ policy: 'previous-agent', explore: 0.5, episodes: 3 });
+    expect(collected.settings).toMatchObject({ policy: 'previous-agent', explore: 0.5, episodes: 3, maxSteps: 7 });
     expect(collected.summary.collected).toBe(3);
+    // Round 2's episodes are cut at iterative.maxSteps, round 1's at collect.maxSteps.
+    const lengths = async (d: string) => (await DatasetReader.open(d)).episodes.map((e) => e.length);
+    expect(Math.max(...(await lengths(join(dir, 'iter-2', 'collect', 'data'))))).toBeLessThanOrEqual(7);
+    expect(Math.max(...(await lengths(join(dir, 'collect', 'data'))))).toBeGreaterThan(7);
     // Round 2's series: its own episodes, then round 1's series under r1- ids, unchanged.
     const series1 = await DatasetReader.open(join(dir, 'series', 'series'));
     const series2 = await DatasetReader.open(join(dir, 'iter-2', 'series', 'series'));
