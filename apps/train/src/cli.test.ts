@@ -70,6 +70,24 @@ describe('worldmodels CLI', () => {
     expect(env.stderr).toMatch(/unknown env 'pong'.*carracing.*takecover/);
   });
 
+  it('controller: trains a new C on the shipped TakeCover agent\'s V and M, and refuses a change to them', async () => {
+    const run = join(await mkdtemp(join(tmpdir(), 'wm-cli-')), 'hot');
+    const source = join(root, 'checkpoints', 'takecover');
+    const set = ['--set', 'controller.dream.temperature=1.3', 'controller.popSize=4', 'controller.generations=2', 'controller.episodesPerMember=1', 'controller.evalEpisodes=2', 'controller.dream.maxSteps=16'];
+    const printed = await worldmodels(['controller', source, '--run', run, ...set, '--print-config']);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(JSON.parse(printed.stdout)).toMatchObject({ env: 'takecover', vae: { zSize: 64 }, controller: { popSize: 4, dream: { temperature: 1.3 } } });
+    const trained = await worldmodels(['controller', source, '--run', run, ...set]);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stdout).toMatch(/^controller\s+ran/m);
+    const best = JSON.parse(await readFile(join(run, 'controller', 'best.json'), 'utf8'));
+    expect(best.params).toHaveLength(1088);
+    expect(JSON.parse(await readFile(join(run, 'config.json'), 'utf8')).controller.dream.temperature).toBe(1.3);
+    const changed = await worldmodels(['controller', source, '--run', `${run}-2`, '--set', 'mdnrnn.hiddenSize=256']);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(/keeps the V and M of .*mdnrnn\.hiddenSize differ/);
+  });
+
   it('prints the resolved config of a preset', async () => {
     const r = await worldmodels(['train', 'CarRacing-v0', '--preset', 'paper', '--print-config']);
     expect(r.code).toBe(0);
