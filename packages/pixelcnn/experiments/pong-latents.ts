@@ -3,13 +3,15 @@
  *
  *   node --conditions=worldmodels-source --import tsx packages/pixelcnn/experiments/pong-latents.ts \
  *     [--budget small|medium|full] [--out DIR] [--seed N] [--vae-steps N] [--pixel-steps N]
- *     [--decoder-layers N] [--decoder-first-kernel K] [--decoder-kernel K] [--free-bits NATS]
+ *     [--decoder-layers N] [--decoder-first-kernel K] [--decoder-kernel K] [--free-bits NATS] [--cond-map D]
  *
  * --vae-steps / --pixel-steps override the budget's step counts (e.g. to evaluate a run whose
  * training was stopped early at a checkpoint: pass the checkpoint's step); results.json records them.
  * --decoder-layers / --decoder-first-kernel / --decoder-kernel replace the PixelVAE decoder's depth
  * and kernel sizes (a small receptive field, as in the Variational Lossy Autoencoder), --free-bits
- * its KL floor in nats per latent dimension; they too are recorded.
+ * its KL floor in nats per latent dimension, --cond-map D conditions the decoder on a map
+ * [H, W, D] computed from z (van den Oord et al. 2016, §2.3) instead of on z, which is added the same
+ * at every position; they too are recorded.
  *
  * Stages, each resumable (kill and rerun the same command; finished stages are skipped, training
  * resumes from its last checkpoint):
@@ -75,6 +77,8 @@ interface Budget {
   decoder: Partial<GatedPixelCNNConfig>;
   /** PixelVAE free bits (KL floored at klTolerance · zSize nats; the ConvVAE's is 0.5). */
   pixelKlTolerance: number;
+  /** Channels D of the PixelVAE's location-dependent conditioning map of z (0: z is a conditioning vector, the same at every position). */
+  conditionMapChannels: number;
   /** PixelVAE decode temperatures scored in the evaluation, one decode per frame (0 = greedy). */
   temperatures: number[];
   /** Temperatures at which `samplesPerFrame` decodes of each of the first `sampledFrames` evaluation frames are scored. */
@@ -87,11 +91,11 @@ interface Budget {
 }
 
 const BUDGETS: Record<BudgetName, Budget> = {
-  small: { frameSize: 64, trainFrames: 256, testFrames: 64, evalFrames: 4, zSize: 32, vaeWidth: 0.125, vaeSteps: 6, vaeBatch: 8, vaeLearningRate: 1e-3, pixelSteps: 4, pixelBatch: 4, decoder: { features: 12, layers: 2, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, pixelKlTolerance: 0, temperatures: [0], sampledTemperatures: [1], samplesPerFrame: 2, sampledFrames: 2, checkpointEvery: 2, gridEvery: 0 },
+  small: { frameSize: 64, trainFrames: 256, testFrames: 64, evalFrames: 4, zSize: 32, vaeWidth: 0.125, vaeSteps: 6, vaeBatch: 8, vaeLearningRate: 1e-3, pixelSteps: 4, pixelBatch: 4, decoder: { features: 12, layers: 2, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, pixelKlTolerance: 0, temperatures: [0], sampledTemperatures: [1], samplesPerFrame: 2, sampledFrames: 2, checkpointEvery: 2, gridEvery: 0, conditionMapChannels: 0 },
   // About 10 CPU-minutes of training on the development machine, split evenly between (a) and (b):
   // a ConvVAE step (width 0.5, batch 32) costs ~0.14 CPU-s, a PixelVAE step (32×32, F 12, 4 layers, batch 8) ~1.0.
-  medium: { frameSize: 32, trainFrames: 8000, testFrames: 1000, evalFrames: 128, zSize: 32, vaeWidth: 0.5, vaeSteps: 2000, vaeBatch: 32, vaeLearningRate: 5e-4, pixelSteps: 300, pixelBatch: 8, decoder: { features: 12, layers: 4, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, pixelKlTolerance: 0.5, temperatures: [0, 0.3], sampledTemperatures: [0.7, 1], samplesPerFrame: 4, sampledFrames: 64, checkpointEvery: 25, gridEvery: 100 },
-  full: { frameSize: 64, trainFrames: 20000, testFrames: 2000, evalFrames: 256, zSize: 32, vaeWidth: 1, vaeSteps: 10000, vaeBatch: 32, vaeLearningRate: 1e-4, pixelSteps: 6000, pixelBatch: 16, decoder: { features: 24, layers: 5, firstKernelSize: 5, skipChannels: 24, headChannels: 48 }, pixelKlTolerance: 0, temperatures: [0], sampledTemperatures: [0.7, 1], samplesPerFrame: 4, sampledFrames: 64, checkpointEvery: 250, gridEvery: 1000 },
+  medium: { frameSize: 32, trainFrames: 8000, testFrames: 1000, evalFrames: 128, zSize: 32, vaeWidth: 0.5, vaeSteps: 2000, vaeBatch: 32, vaeLearningRate: 5e-4, pixelSteps: 300, pixelBatch: 8, decoder: { features: 12, layers: 4, firstKernelSize: 5, skipChannels: 12, headChannels: 24 }, pixelKlTolerance: 0.5, temperatures: [0, 0.3], sampledTemperatures: [0.7, 1], samplesPerFrame: 4, sampledFrames: 64, checkpointEvery: 25, gridEvery: 100, conditionMapChannels: 0 },
+  full: { frameSize: 64, trainFrames: 20000, testFrames: 2000, evalFrames: 256, zSize: 32, vaeWidth: 1, vaeSteps: 10000, vaeBatch: 32, vaeLearningRate: 1e-4, pixelSteps: 6000, pixelBatch: 16, decoder: { features: 24, layers: 5, firstKernelSize: 5, skipChannels: 24, headChannels: 48 }, pixelKlTolerance: 0, temperatures: [0], sampledTemperatures: [0.7, 1], samplesPerFrame: 4, sampledFrames: 64, checkpointEvery: 250, gridEvery: 1000, conditionMapChannels: 0 },
 };
 
 interface Args {
@@ -99,16 +103,18 @@ interface Args {
   out: string;
   seed: number;
   /** Step counts and the KL floor that replace the budget's. */
-  overrides: Partial<Pick<Budget, 'vaeSteps' | 'pixelSteps' | 'pixelKlTolerance'>>;
+  overrides: Partial<Pick<Budget, 'vaeSteps' | 'pixelSteps' | 'pixelKlTolerance' | 'conditionMapChannels'>>;
   /** Decoder options that replace the budget's (layers, kernel sizes). */
   decoder: Partial<GatedPixelCNNConfig>;
 }
 
 const USAGE = `pong-latents.ts [--budget small|medium|full] [--out DIR] [--seed N] [--vae-steps N] [--pixel-steps N]
-  [--decoder-layers N] [--decoder-first-kernel K] [--decoder-kernel K] [--free-bits NATS]
+  [--decoder-layers N] [--decoder-first-kernel K] [--decoder-kernel K] [--free-bits NATS] [--cond-map D]
     --decoder-*     the PixelVAE decoder's gated layers and (odd) kernel sizes, replacing the budget's:
                     fewer layers and smaller kernels shrink its receptive field (VLAE)
-    --free-bits     the PixelVAE's KL floor in nats per latent dimension (the floor is this times zSize)`;
+    --free-bits     the PixelVAE's KL floor in nats per latent dimension (the floor is this times zSize)
+    --cond-map      D > 0: the decoder is conditioned on a map [H, W, D] computed from z (location-dependent)
+                    instead of on z itself (added the same at every position); 0 (default): on z`;
 
 function parseArgs(argv: string[]): Args {
   let budget: BudgetName = 'small';
@@ -143,6 +149,7 @@ function parseArgs(argv: string[]): Args {
       if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer`);
     } else if (a === '--vae-steps') overrides.vaeSteps = stepCount(a, value());
     else if (a === '--pixel-steps') overrides.pixelSteps = stepCount(a, value());
+    else if (a === '--cond-map') overrides.conditionMapChannels = stepCount(a, value());
     else if (a === '--decoder-layers') decoder.layers = positive(a, value());
     else if (a === '--decoder-first-kernel') decoder.firstKernelSize = positive(a, value(), true);
     else if (a === '--decoder-kernel') decoder.kernelSize = positive(a, value(), true);
@@ -313,7 +320,8 @@ async function main(): Promise<void> {
     size === 64
       ? encoderFromConvVAE(new ConvVAE({ zSize: budget.zSize, width: budget.vaeWidth, seed: seed + 1 }))
       : new ConvEncoder({ imageShape: modelShape, zSize: budget.zSize, channels: [32, 64, 128, 256].map((c) => Math.max(1, Math.round(c * budget.vaeWidth))), seed: seed + 1 });
-  const pvae = new PixelVAE({ imageShape: modelShape, zSize: budget.zSize, klTolerance: budget.pixelKlTolerance, decoder: budget.decoder, seed }, encoder);
+  const conditionMap = budget.conditionMapChannels > 0 ? { channels: budget.conditionMapChannels } : null;
+  const pvae = new PixelVAE({ imageShape: modelShape, zSize: budget.zSize, klTolerance: budget.pixelKlTolerance, decoder: budget.decoder, conditionMap, seed }, encoder);
   const field = pvae.decoder.receptiveField();
   log(`pixelvae: ${pvae.countParams()} parameters (decoder ${pvae.decoder.countParams()}, receptive field ${field.rowsAbove} rows above × ${2 * field.halfWidth + 1} columns); vae: ${vae.countParams()}`);
   const pixelTrainer = await PixelTrainer.create<tf.Tensor4D>({ model: pvae, loss: (x, rng) => pvae.lossTerms(x, rng), learningRate: 1e-3, clipNorm: 100, checkpointDir: join(out, 'pixelvae', 'checkpoints'), seed });
@@ -429,7 +437,7 @@ async function main(): Promise<void> {
   const result = {
     budget: budgetName, overrides: { ...overrides, ...(Object.keys(decoderOverrides).length > 0 && { decoder: decoderOverrides }) }, seed, backend: backend.backend, frameSize: size, evalFrames: evalIdx.length,
     vae: { width: budget.vaeWidth, steps: budget.vaeSteps, batch: budget.vaeBatch, learningRate: budget.vaeLearningRate, params: vae.countParams() },
-    pixelvae: { steps: budget.pixelSteps, batch: budget.pixelBatch, decoder: budget.decoder, receptiveField: field, klTolerance: budget.pixelKlTolerance, params: pvae.countParams(), decoderParams: pvae.decoder.countParams() },
+    pixelvae: { steps: budget.pixelSteps, batch: budget.pixelBatch, decoder: budget.decoder, receptiveField: field, conditionMap: pvae.conditionMap?.config ?? null, klTolerance: budget.pixelKlTolerance, params: pvae.countParams(), decoderParams: pvae.decoder.countParams() },
     pixelVaeTestBitsPerDim: testBpd, scores, sampledFrames: sampledCount, samplesPerFrame: k, sampleScores, probe: probes, cpuSeconds, finishedAt: new Date().toISOString(),
   };
   await atomicWriteJson(resultsPath, result);

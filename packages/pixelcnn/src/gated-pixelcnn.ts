@@ -100,8 +100,8 @@ export class GatedPixelCNN implements PixelModel {
     return this.store.trainableVariables;
   }
 
-  /** Per-layer V·h terms (computed once per batch; reused by the cached sampler). */
-  conditionTerms(cond: tf.Tensor2D | undefined): (ConditionTerms | null)[] {
+  /** Per-layer V·h terms (computed once per batch; reused by the cached sampler). cond [B, D] or [B, H, W, D]. */
+  conditionTerms(cond: tf.Tensor2D | tf.Tensor4D | undefined): (ConditionTerms | null)[] {
     return this.layers.map((layer) => layer.conditionTerms(cond));
   }
 
@@ -111,7 +111,7 @@ export class GatedPixelCNN implements PixelModel {
    */
   forward(x: tf.Tensor, cond?: tf.Tensor): tf.Tensor {
     checkImages(x, this.config.imageShape, 'GatedPixelCNN.forward');
-    const h = checkCondition(cond, x.shape[0], this.config.conditionSize, 'GatedPixelCNN.forward');
+    const h = checkCondition(cond, x.shape[0], this.config.conditionSize, 'GatedPixelCNN.forward', this.config.imageShape);
     return tf.tidy(() => {
       const terms = this.conditionTerms(h);
       const xin = scaleInput(x); // [B, H, W, C] in [−1, 1]

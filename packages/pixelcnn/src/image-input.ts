@@ -7,15 +7,21 @@ export function checkImages(x: tf.Tensor, imageShape: readonly [number, number, 
   }
 }
 
-/** Checks a conditioning tensor [B, D]. */
-export function checkCondition(cond: tf.Tensor | undefined, batch: number, size: number, where: string): tf.Tensor2D | undefined {
+/**
+ * Checks a conditioning tensor: a vector per image [B, D] (added the same at every position) or a
+ * map [B, H, W, D] of the image's height and width (location-dependent conditioning).
+ */
+export function checkCondition(cond: tf.Tensor | undefined, batch: number, size: number, where: string, imageShape?: readonly [number, number, number]): tf.Tensor2D | tf.Tensor4D | undefined {
   if (size === 0) {
     if (cond) throw new Error(`${where}: the model is unconditional (conditionSize 0) but a conditioning tensor was passed`);
     return undefined;
   }
-  if (!cond) throw new Error(`${where}: the model is conditional; pass a conditioning tensor [B, ${size}]`);
-  if (cond.rank !== 2 || cond.shape[0] !== batch || cond.shape[1] !== size) throw new Error(`${where}: conditioning tensor must be [${batch}, ${size}], got [${cond.shape.join(', ')}]`);
-  return cond as tf.Tensor2D;
+  const map = imageShape ? ` or a map [${batch}, ${imageShape[0]}, ${imageShape[1]}, ${size}]` : '';
+  if (!cond) throw new Error(`${where}: the model is conditional; pass a conditioning tensor [B, ${size}]${map}`);
+  const vector = cond.rank === 2 && cond.shape[0] === batch && cond.shape[1] === size;
+  const spatial = imageShape !== undefined && cond.rank === 4 && cond.shape[0] === batch && cond.shape[1] === imageShape[0] && cond.shape[2] === imageShape[1] && cond.shape[3] === size;
+  if (!vector && !spatial) throw new Error(`${where}: conditioning tensor must be [${batch}, ${size}]${map}, got [${cond.shape.join(', ')}]`);
+  return cond as tf.Tensor2D | tf.Tensor4D;
 }
 
 /** 8-bit values 0..255 → the network's input scale [−1, 1] (float32). */

@@ -17,6 +17,7 @@ export { NaiveEvaluator } from './sampling/naive-evaluator.js';
 export type { PixelEvaluator } from './sampling/pixel-evaluator.js';
 export { PixelVAE, type PixelVAEConfig, type PixelVAELossTerms, type DecodeOptions } from './pixel-vae/pixel-vae.js';
 export { ConvEncoder, type ConvEncoderConfig } from './pixel-vae/conv-encoder.js';
+export { ConditionMap, type ConditionMapConfig } from './pixel-vae/condition-map.js';
 export { encoderFromConvVAE, type LatentEncoder, type ConvVAELike } from './pixel-vae/latent-encoder.js';
 export { PixelTrainer, type PixelTrainerOptions, type RunOptions, type LossFn, type TrainableModel } from './train/pixel-trainer.js';
 export { writeImageGrid } from './train/sample-grid.js';

@@ -34,10 +34,13 @@ export type GatePair = {
   g: tf.Tensor4D; // [.., F]
 };
 
-/** Per-layer conditioning terms V·h, broadcast over positions. */
+/**
+ * Per-layer conditioning terms V·h: [B, 1, 1, F] for a vector h (broadcast over positions), or
+ * [B, H, W, F] for a map s (V ∗ s, a 1×1 convolution: location-dependent conditioning).
+ */
 export type ConditionTerms = {
-  v: GatePair; // [B, 1, 1, F] each
-  h: GatePair; // [B, 1, 1, F] each
+  v: GatePair; // [B, 1, 1, F] or [B, H, W, F] each
+  h: GatePair; // [B, 1, 1, F] or [B, H, W, F] each
 };
 
 /**
@@ -105,12 +108,28 @@ export class GatedLayer {
     return n;
   }
 
-  /** V·h for both stacks, or null when unconditional. cond [B, D]. */
-  conditionTerms(cond: tf.Tensor2D | undefined): ConditionTerms | null {
+  /**
+   * V·h for both stacks, or null when unconditional. cond [B, D] (a vector per image), or
+   * [B, H, W, D] (a map: V ∗ s, the unmasked 1×1 convolution of van den Oord et al. 2016, §2.3,
+   * which can tell the layer where on the image it is).
+   */
+  conditionTerms(cond: tf.Tensor2D | tf.Tensor4D | undefined): ConditionTerms | null {
     if (this.options.conditionSize === 0) return null;
-    if (!cond) throw new Error(`${this.name}: this model is conditional (conditionSize ${this.options.conditionSize}); pass a conditioning tensor [B, ${this.options.conditionSize}]`);
+    const d = this.options.conditionSize;
+    if (!cond) throw new Error(`${this.name}: this model is conditional (conditionSize ${d}); pass a conditioning tensor [B, ${d}] or [B, H, W, ${d}]`);
     const f = this.options.features;
     return tf.tidy(() => {
+      if (cond.rank === 4) {
+        const [b, h, w] = cond.shape as [number, number, number, number];
+        const flat = tf.reshape(cond, [b * h * w, d]) as tf.Tensor2D; // [B·H·W, D]
+        const halves = (name: string): GatePair => {
+          const v = this.store.get(this.n(name)) as tf.Tensor2D; // [D, 2F]
+          // the weight is split (small), never the [B·H·W, 2F] activation
+          const one = (k: number) => tf.reshape(tf.matMul(flat, tf.slice(v, [0, k * f], [d, f])), [b, h, w, f]) as tf.Tensor4D; // [B, H, W, F]
+          return { f: one(0), g: one(1) };
+        };
+        return { v: halves('cond_v'), h: halves('cond_h') };
+      }
       const halves = (name: string): GatePair => {
         const y = tf.matMul(cond, this.store.get(this.n(name)) as tf.Tensor2D); // [B, 2F] (small: split directly)
         const [a, b] = tf.split(y, 2, 1);

@@ -5,6 +5,7 @@ import type { GatedPixelCNNConfig } from '../config.js';
 import { GatedPixelCNN } from '../gated-pixelcnn.js';
 import { checkImages } from '../image-input.js';
 import { sample, type SampleMethod } from '../sampling/sample.js';
+import { ConditionMap, type ConditionMapConfig } from './condition-map.js';
 import { ConvEncoder, type ConvEncoderConfig } from './conv-encoder.js';
 import type { LatentEncoder } from './latent-encoder.js';
 
@@ -19,6 +20,12 @@ export interface PixelVAEConfig {
   decoder: Partial<GatedPixelCNNConfig>;
   /** Options of the built-in {@link ConvEncoder} (ignored when an encoder is passed in). */
   encoder: Partial<Omit<ConvEncoderConfig, 'imageShape' | 'zSize'>>;
+  /**
+   * null (default): z itself is the PixelCNN's conditioning vector, added the same at every
+   * position. Otherwise a {@link ConditionMap} turns z into a map [B, H, W, D] (location-dependent
+   * conditioning), and the PixelCNN's conditionSize is the map's D.
+   */
+  conditionMap: Partial<Omit<ConditionMapConfig, 'imageShape' | 'zSize' | 'seed'>> | null;
   seed: number;
 }
 
@@ -39,7 +46,7 @@ export interface DecodeOptions {
   onRow?: (row: number, rows: number) => void;
 }
 
-const DEFAULTS: Omit<PixelVAEConfig, 'imageShape'> = { zSize: 32, beta: 1, klTolerance: 0, decoder: {}, encoder: {}, seed: 0 };
+const DEFAULTS: Omit<PixelVAEConfig, 'imageShape'> = { zSize: 32, beta: 1, klTolerance: 0, decoder: {}, encoder: {}, conditionMap: null, seed: 0 };
 
 /**
  * A VAE with a PixelCNN decoder (PixelVAE, Gulrajani et al. 2017; VLAE, Chen et al. 2017): the
@@ -55,6 +62,8 @@ export class PixelVAE {
   readonly config: PixelVAEConfig;
   readonly encoder: LatentEncoder;
   readonly decoder: GatedPixelCNN;
+  /** z → conditioning map of the decoder (null: z is the conditioning vector). */
+  readonly conditionMap: ConditionMap | null;
   /** The default stream of the reparameterised z draws. */
   readonly rng: Rng;
 
@@ -65,18 +74,25 @@ export class PixelVAE {
     if (!(c.klTolerance >= 0)) throw new Error(`PixelVAE klTolerance must be >= 0, got ${c.klTolerance}`);
     if (encoder && encoder.zSize !== c.zSize) throw new Error(`PixelVAE zSize ${c.zSize} differs from the encoder's ${encoder.zSize}`);
     this.encoder = encoder ?? new ConvEncoder({ ...c.encoder, imageShape: c.imageShape, zSize: c.zSize, seed: c.seed });
-    this.decoder = new GatedPixelCNN({ seed: c.seed, ...c.decoder, imageShape: c.imageShape, conditionSize: c.zSize });
+    this.conditionMap = c.conditionMap ? new ConditionMap({ ...c.conditionMap, imageShape: c.imageShape, zSize: c.zSize, seed: c.seed }) : null;
+    this.decoder = new GatedPixelCNN({ seed: c.seed, ...c.decoder, imageShape: c.imageShape, conditionSize: this.conditionMap ? this.conditionMap.config.channels : c.zSize });
     this.rng = new Rng(c.seed).derive('pixel-vae', 'z');
   }
 
   get trainableVariables(): tf.Variable[] {
-    return [...Object.values(this.encoder.getWeights()), ...this.decoder.trainableVariables];
+    return [...Object.values(this.encoder.getWeights()), ...Object.values(this.conditionMap?.getWeights() ?? {}), ...this.decoder.trainableVariables];
   }
 
-  /** All weights, named `encoder/...` and `decoder/...` (not copies). */
+  /** The decoder's conditioning for z [B, zSize]: z itself, or its map [B, H, W, D]. */
+  condition(z: tf.Tensor2D): tf.Tensor2D | tf.Tensor4D {
+    return this.conditionMap ? this.conditionMap.apply(z) : z;
+  }
+
+  /** All weights, named `encoder/...`, `condition-map/...` (with a map) and `decoder/...` (not copies). */
   getWeights(): Record<string, tf.Variable> {
     const out: Record<string, tf.Variable> = {};
     for (const [n, v] of Object.entries(this.encoder.getWeights())) out[`encoder/${n}`] = v;
+    for (const [n, v] of Object.entries(this.conditionMap?.getWeights() ?? {})) out[`condition-map/${n}`] = v;
     for (const [n, v] of Object.entries(this.decoder.getWeights())) out[`decoder/${n}`] = v;
     return out;
   }
@@ -84,6 +100,7 @@ export class PixelVAE {
   setWeights(weights: Record<string, tf.Tensor>): void {
     const part = (prefix: string) => Object.fromEntries(Object.entries(weights).filter(([n]) => n.startsWith(prefix)).map(([n, t]) => [n.slice(prefix.length), t]));
     this.encoder.setWeights(part('encoder/'));
+    this.conditionMap?.setWeights(part('condition-map/'));
     this.decoder.setWeights(part('decoder/'));
   }
 
@@ -109,7 +126,7 @@ export class PixelVAE {
     return tf.tidy(() => {
       const { mu, logvar } = this.encode(tf.div(tf.cast(x, 'float32'), 255)); // [B, z]
       const z = this.sample(mu, logvar, rng); // [B, z]
-      const nll = this.decoder.nll(x, z); // [B] nats
+      const nll = this.decoder.nll(x, this.condition(z)); // [B] nats
       const klPer = tf.mul(-0.5, tf.sum(tf.sub(tf.sub(tf.add(1, logvar), tf.square(mu)), tf.exp(logvar)), 1)); // [B] nats
       const klFloored = tf.maximum(klPer, this.config.klTolerance * this.config.zSize); // [B]
       const loss = tf.div(tf.mean(tf.add(nll, tf.mul(this.config.beta, klFloored))), dims * Math.LN2) as tf.Scalar;
@@ -120,7 +137,12 @@ export class PixelVAE {
   /** Decodes z [B, zSize] to 8-bit frames [B, H, W, C] with the PixelCNN (greedy by default). */
   decodeBytes(z: tf.Tensor, options: DecodeOptions = {}): Uint8Array {
     if (z.rank !== 2 || z.shape[1] !== this.config.zSize) throw new Error(`PixelVAE.decode needs z of shape [B, ${this.config.zSize}], got [${z.shape}]`);
-    return sample(this.decoder, { cond: z as tf.Tensor2D, temperature: options.temperature ?? 0, rng: options.rng ?? new Rng(0), ...(options.method && { method: options.method }), ...(options.onRow && { onRow: options.onRow }) });
+    const cond = this.condition(z as tf.Tensor2D); // [B, zSize] or [B, H, W, D]
+    try {
+      return sample(this.decoder, { cond, temperature: options.temperature ?? 0, rng: options.rng ?? new Rng(0), ...(options.method && { method: options.method }), ...(options.onRow && { onRow: options.onRow }) });
+    } finally {
+      if (cond !== z) cond.dispose();
+    }
   }
 
   /** Decodes z [B, zSize] to frames [B, H, W, C] in [0, 1], like ConvVAE.decode (greedy by default). */
@@ -167,6 +189,7 @@ export class PixelVAE {
 
   dispose(): void {
     this.encoder.dispose();
+    this.conditionMap?.dispose();
     this.decoder.dispose();
   }
 }

@@ -34,7 +34,7 @@ export class CachedGatedEvaluator implements PixelEvaluator {
     private readonly model: GatedPixelCNN,
     private readonly canvas: Uint8Array,
     private readonly batch: number,
-    cond: tf.Tensor2D | undefined,
+    cond: tf.Tensor2D | tf.Tensor4D | undefined,
   ) {
     [this.h, this.w, this.c] = model.imageShape;
     this.terms = model.conditionTerms(cond).map((t) => (t ? { v: keepPair(t.v), h: keepPair(t.h) } : null));
@@ -49,8 +49,9 @@ export class CachedGatedEvaluator implements PixelEvaluator {
     tf.tidy(() => {
       let input = this.canvasRows(row - layers[0]!.kh, layers[0]!.kh); // [B, kh, W, C]: rows above (down-shifted input)
       layers.forEach((layer, l) => {
-        const vPre = layer.verticalPre(input, this.terms[l]!); // [B, 1, W, 2F]
-        offsets.push(keepPair(layer.horizontalOffset(vPre, this.terms[l]!))); // [B, 1, W, F] × 2
+        const terms = rowTerms(this.terms[l]!, row); // [B, 1, 1 or W, F] each
+        const vPre = layer.verticalPre(input, terms); // [B, 1, W, F] × 2
+        offsets.push(keepPair(layer.horizontalOffset(vPre, terms))); // [B, 1, W, F] × 2
         const rows = this.vRows[l]!;
         rows.push(tf.keep(layer.gate(vPre))); // [B, 1, W, F]
         const next = layers[l + 1];
@@ -138,6 +139,13 @@ export class CachedGatedEvaluator implements PixelEvaluator {
     }
     return tf.tensor4d(out, [this.batch, 1, n, c]);
   }
+}
+
+/** A conditioning map's terms at one row ([B, H, W, F] → [B, 1, W, F]); a vector's are returned as they are. */
+function rowTerms(terms: ConditionTerms | null, row: number): ConditionTerms | null {
+  if (!terms || terms.v.f.shape[1] === 1) return terms;
+  const at = (t: tf.Tensor4D) => tf.slice(t, [0, row, 0, 0], [t.shape[0], 1, t.shape[2], t.shape[3]]) as tf.Tensor4D; // [B, 1, W, F]
+  return { v: { f: at(terms.v.f), g: at(terms.v.g) }, h: { f: at(terms.h.f), g: at(terms.h.g) } };
 }
 
 function keepPair(p: GatePair): GatePair {

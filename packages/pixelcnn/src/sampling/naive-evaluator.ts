@@ -12,7 +12,7 @@ export class NaiveEvaluator implements PixelEvaluator {
     private readonly model: PixelModel,
     private readonly canvas: Uint8Array,
     private readonly batch: number,
-    private readonly cond: tf.Tensor2D | undefined,
+    private readonly cond: tf.Tensor2D | tf.Tensor4D | undefined,
   ) {}
 
   beginRow(): void {}

@@ -14,8 +14,8 @@ export type SampleMethod = 'cached' | 'naive';
 export interface SampleOptions {
   /** Images to draw (default: the conditioning batch, the known images' batch, or 1). */
   count?: number;
-  /** Conditioning vectors [B, D] for a conditional model. */
-  cond?: tf.Tensor2D;
+  /** Conditioning vectors [B, D] for a conditional model, or maps [B, H, W, D] (location-dependent). */
+  cond?: tf.Tensor2D | tf.Tensor4D;
   /** Softmax temperature (and logistic scale factor); 0 = greedy arg-max decoding. Default 1. */
   temperature?: number;
   /** Random stream (default `new Rng(0)`): the same stream gives the same images. */
@@ -42,7 +42,7 @@ export function sample(model: PixelModel, options: SampleOptions = {}): Uint8Arr
   if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new Error(`sampling temperature must be a finite number >= 0, got ${temperature}`);
   const count = options.count ?? options.cond?.shape[0] ?? (options.known ? options.known.values.length / perImage : 1);
   if (!Number.isInteger(count) || count < 1) throw new Error(`sample count must be a positive integer, got ${count}`);
-  const cond = checkCondition(options.cond, count, model.conditionSize, 'sample');
+  const cond = checkCondition(options.cond, count, model.conditionSize, 'sample', model.imageShape);
   const known = options.known;
   if (known && (known.values.length !== count * perImage || known.mask.length !== count * perImage)) {
     throw new Error(`known values and mask must each hold ${count}×${h}×${w}×${c} = ${count * perImage} bytes, got ${known.values.length} and ${known.mask.length}`);
@@ -56,7 +56,7 @@ export function sample(model: PixelModel, options: SampleOptions = {}): Uint8Arr
   return model.withFrozenMasks ? model.withFrozenMasks(run) : run();
 }
 
-function drawAll(model: PixelModel, canvas: Uint8Array, count: number, cond: tf.Tensor2D | undefined, method: SampleMethod, temperature: number, rng: Rng, options: SampleOptions): Uint8Array {
+function drawAll(model: PixelModel, canvas: Uint8Array, count: number, cond: tf.Tensor2D | tf.Tensor4D | undefined, method: SampleMethod, temperature: number, rng: Rng, options: SampleOptions): Uint8Array {
   const [h, w, c] = model.imageShape;
   const perImage = h * w * c;
   const known = options.known;

@@ -8,7 +8,7 @@ import type { PixelModel } from '../pixel-model.js';
  * projection of that sub-pixel's outputs (its 256 logits, or its mixture parameters when
  * `channel` is null), so no dependence can cancel by chance. Returns [H·W·C] magnitudes.
  */
-export function outputDependence(model: PixelModel, x: tf.Tensor4D, pixel: number, channel: number | null, seed = 1, cond?: tf.Tensor2D): Float32Array {
+export function outputDependence(model: PixelModel, x: tf.Tensor4D, pixel: number, channel: number | null, seed = 1, cond?: tf.Tensor2D | tf.Tensor4D): Float32Array {
   const w = model.imageShape[1];
   const i = Math.floor(pixel / w);
   const j = pixel % w;
