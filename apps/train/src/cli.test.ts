@@ -85,7 +85,7 @@ describe('worldmodels CLI', () => {
     expect(JSON.parse(await readFile(join(run, 'config.json'), 'utf8')).controller.dream.temperature).toBe(1.3);
     const changed = await worldmodels(['controller', source, '--run', `${run}-2`, '--set', 'mdnrnn.hiddenSize=256']);
     expect(changed.code).toBe(1);
-    expect(changed.stderr).toMatch(/keeps the V and M of .*mdnrnn\.hiddenSize differ/);
+    expect(changed.stderr).toMatch(/the V and M of .* are kept: mdnrnn\.hiddenSize differ/);
   });
 
   it('prints the resolved config of a preset', async () => {

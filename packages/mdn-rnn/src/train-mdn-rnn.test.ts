@@ -75,7 +75,12 @@ describe('trainMDNRNN', () => {
     for (const name of Object.keys(a)) expect(maxDiff(a, name), name).toBeLessThan(1e-6);
     expect(Math.max(...Object.keys(f).map((name) => maxDiff(f, name)))).toBeGreaterThan(1e-3);
     await expect(trainMDNRNN({ ...common(), runDir: join(tmp(), 'bad'), model: { ...common().model, hiddenSize: 16 }, initialModel: join(root, 'first', 'model') })).rejects.toThrow(/initialModel .* has hiddenSize 8, .* needs 16/);
-    for (const m of [first.model, warm.model, fresh]) m.dispose();
+    // The done head's positive weight is a loss setting: a warm start may change it.
+    const reweighted = await trainMDNRNN({ ...common(), epochs: 1, learningRate: 1e-12, runDir: join(tmp(), 'reweighted'), model: { ...common().model, donePositiveWeight: 40 }, initialModel: join(root, 'first', 'model') });
+    expect(reweighted.model.config.donePositiveWeight).toBe(40);
+    const r = weightsOf(reweighted.model);
+    for (const name of Object.keys(a)) expect(a[name]!.reduce((m, v, i) => Math.max(m, Math.abs(v - r[name]![i]!)), 0), name).toBeLessThan(1e-6);
+    for (const m of [first.model, warm.model, fresh, reweighted.model]) m.dispose();
   });
 
   it('rejects data that is not a series and sizes that do not fit', async () => {

@@ -124,8 +124,7 @@ export async function trainMDNRNN(options: TrainMDNRNNOptions): Promise<TrainMDN
       skip = 0;
     }
   } else if (options.initialModel !== undefined) {
-    model = await MDNRNN.load(options.initialModel);
-    checkWarmStart(model.config, options.initialModel, { zSize: specs.mu!.shape[0]!, actionSize: specs.actions!.shape[0] ?? 1, ...options.model }, reader.dir);
+    model = await warmStart(options.initialModel, { zSize: specs.mu!.shape[0]!, actionSize: specs.actions!.shape[0] ?? 1, ...options.model }, reader.dir);
     noise = new Rng(seed).derive('mdn-rnn', 'z-noise');
   } else {
     model = new MDNRNN({ seed, zSize: specs.mu!.shape[0], actionSize: specs.actions!.shape[0] ?? 1, ...options.model });
@@ -194,10 +193,34 @@ export async function trainMDNRNN(options: TrainMDNRNNOptions): Promise<TrainMDN
   }
 }
 
+/** Settings of the loss, not of the model: a warm start may change them. */
+const LOSS_SETTINGS: readonly (keyof MDNRNNConfig)[] = ['donePositiveWeight'];
+
+/**
+ * The saved model at `dir` as the starting point of a run that builds `wanted`: same sizes and
+ * heads (checked), with the run's own loss settings (the done head's positive weight may change
+ * between rounds of the iterative procedure).
+ */
+async function warmStart(dir: string, wanted: Partial<MDNRNNConfig>, seriesDir: string): Promise<MDNRNN> {
+  const saved = await MDNRNN.load(dir);
+  try {
+    checkWarmStart(saved.config, dir, wanted, seriesDir);
+  } catch (e) {
+    saved.dispose();
+    throw e;
+  }
+  const loss = Object.fromEntries(LOSS_SETTINGS.filter((key) => wanted[key] !== undefined && wanted[key] !== saved.config[key]).map((key) => [key, wanted[key]]));
+  if (Object.keys(loss).length === 0) return saved;
+  const model = new MDNRNN({ ...saved.config, ...loss });
+  model.setWeights(saved.getWeights());
+  saved.dispose();
+  return model;
+}
+
 /** A warm-start model must be the model this run would build: same sizes and heads. */
 function checkWarmStart(config: MDNRNNConfig, dir: string, wanted: Partial<MDNRNNConfig>, seriesDir: string): void {
   for (const [key, value] of Object.entries(wanted)) {
-    if (key === 'seed' || value === undefined) continue;
+    if (key === 'seed' || value === undefined || LOSS_SETTINGS.includes(key as keyof MDNRNNConfig)) continue;
     const have = (config as unknown as Record<string, unknown>)[key];
     if (have !== value) {
       throw new Error(`trainMDNRNN initialModel ${dir} has ${key} ${JSON.stringify(have)}, but this run (series ${seriesDir} and its model options) needs ${JSON.stringify(value)}`);

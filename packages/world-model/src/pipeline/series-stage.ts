@@ -19,11 +19,12 @@ import { DATA_DIR, ENCODED_DIR, INITIAL_Z_FILE, SERIES_DIR, stageDir, stageName 
  * a target. (Aligning windows to the episode end instead teaches the done head the window
  * position: in the dream every episode then ended after about one window.)
  */
-export function seriesStage(config: RunConfig, iteration: number): Stage {
+export function seriesStage(config: RunConfig, iteration: number, options: { aggregate?: boolean } = {}): Stage {
   const collect = stageName('collect', iteration);
   const vae = stageName('vae', iteration);
   // Data aggregation (iterative procedure): round k's series also holds every earlier round's.
-  const previous = iteration > 1 && config.iterative.aggregate ? stageName('series', iteration - 1) : null;
+  // (`aggregate: false`: the round before holds no series, e.g. an imported agent.)
+  const previous = iteration > 1 && config.iterative.aggregate && options.aggregate !== false ? stageName('series', iteration - 1) : null;
   const concat = config.mdnrnn.concatEpisodes === true;
   const pad = config.mdnrnn.padEpisodeEnds && !concat ? config.mdnrnn.seqLen : 0;
   // A stream holds whole consecutive episodes, at least this many steps (many windows each).

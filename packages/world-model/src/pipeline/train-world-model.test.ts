@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DatasetReader } from '@worldmodels/core/dataset';
 import { describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../config/resolve-config.js';
+import { exportAgent } from './export-agent.js';
 import { readRunConfig, trainWorldModel } from './train-world-model.js';
 
 const quiet = () => {};
@@ -133,6 +134,44 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     const m = await done('mdnrnn');
     expect(m.settings).toMatchObject({ warmStart: 'mdnrnn', epochs: 2 });
     expect(existsSync(join(dir, 'iter-2', 'controller', 'best.json'))).toBe(true);
+  });
+
+  it('iterative.startFrom: continues the procedure from an exported agent (round 1 is its V, M and C)', async () => {
+    const source = await mkdtemp(join(tmpdir(), 'wm-run-src-'));
+    const config = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: {} });
+    await trainWorldModel(source, config, { log: quiet });
+    const agent = join(await mkdtemp(join(tmpdir(), 'wm-run-agent-')), 'agent');
+    await exportAgent(source, agent);
+
+    const dir = await mkdtemp(join(tmpdir(), 'wm-run-from-'));
+    const iterative = { vision: 'keep' as const, aggregate: true, warmStart: true, explore: 0.5, episodes: 2, maxSteps: 12, startFrom: agent };
+    const continued = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterations: 2, iterative } });
+    const outcomes = await trainWorldModel(dir, continued, { log: quiet });
+    expect(outcomes.map((o) => `${o.stage}:${o.status}`)).toEqual([
+      'vae:ran', 'series:ran', 'mdnrnn:ran', 'controller:ran', 'collect@2:ran', 'vae@2:ran', 'series@2:ran', 'mdnrnn@2:ran', 'controller@2:ran',
+    ]);
+    // Round 1 is the agent: its (float16) V and its C, copied; round 2 keeps that V.
+    for (const file of ['model.json', 'weights.bin']) {
+      const exported = await readFile(join(agent, 'vae', 'model', file));
+      expect((await readFile(join(dir, 'vae', 'model', file))).equals(exported)).toBe(true);
+      expect((await readFile(join(dir, 'iter-2', 'vae', 'model', file))).equals(exported)).toBe(true);
+    }
+    expect(await readFile(join(dir, 'controller', 'best.json'), 'utf8')).toBe(await readFile(join(agent, 'controller', 'best.json'), 'utf8'));
+    const done = async (stage: string) => JSON.parse(await readFile(join(dir, 'iter-2', stage, 'DONE.json'), 'utf8'));
+    expect((await done('collect')).settings).toMatchObject({ policy: 'previous-agent', episodes: 2, maxSteps: 12 });
+    // Round 2's series is its own episodes only (the export holds no series); M starts from the agent's.
+    const series2 = await DatasetReader.open(join(dir, 'iter-2', 'series', 'series'));
+    expect((await done('series')).summary.aggregated).toBeUndefined();
+    expect(series2.episodes.length).toBeGreaterThan(0);
+    expect((await done('mdnrnn')).settings).toMatchObject({ warmStart: 'mdnrnn' });
+    expect((await readRunConfig(dir)).iterative.startFrom).toBe(agent);
+
+    const again = await trainWorldModel(dir, continued, { log: quiet });
+    expect(again.every((o) => o.status === 'skipped')).toBe(true);
+    // The agent's V and M sizes are kept; a single round has nothing to continue.
+    const other = join(await mkdtemp(join(tmpdir(), 'wm-run-from-')), 'x');
+    await expect(trainWorldModel(other, { ...continued, mdnrnn: { ...continued.mdnrnn, hiddenSize: 32 } }, { log: quiet })).rejects.toThrow(/V and M of .* are kept: mdnrnn\.hiddenSize differ/);
+    await expect(resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterative: { ...iterative } } })).rejects.toThrow(/iterative.startFrom: .*needs iterations ≥ 2/);
   });
 
   it('rejects aggregating the rounds\' series with a retrained V', async () => {
