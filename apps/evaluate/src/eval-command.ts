@@ -41,7 +41,7 @@ export function evalCommand(): Command {
         gifs: o.gifs,
       });
       const r = report.real;
-      process.stdout.write(`${report.env}: ${r.mean.toFixed(1)} ± ${r.std.toFixed(1)} over ${r.episodes} episodes (min ${r.min.toFixed(1)}, max ${r.max.toFixed(1)})\n`);
+      process.stdout.write(`${report.env}: ${r.mean.toFixed(1)} ± ${r.std.toFixed(1)} over ${r.episodes} episodes${r.maxSteps !== null ? ` cut at ${r.maxSteps} steps` : ''} (min ${r.min.toFixed(1)}, max ${r.max.toFixed(1)})\n`);
       if (report.dream) process.stdout.write(`dream (τ = ${report.dream.temperature}): ${report.dream.mean.toFixed(1)} ± ${report.dream.std.toFixed(1)}\n`);
       for (const [k, f] of Object.entries(report.files)) process.stdout.write(`  ${k}: ${f}\n`);
     });

@@ -43,6 +43,7 @@ describe('evaluateRun', () => {
     for (const gif of [report.files.reconstruction!, report.files.dream!]) expect((await readFile(gif)).subarray(0, 6).toString()).toBe('GIF89a');
     const table = await readFile(report.files.table!, 'utf8');
     expect(table).toContain('| World model, dream τ=1.15 | 1092 ± 556 | paper |');
+    expect(table).toContain(`| 3 episodes, cut at ${config.eval.maxSteps} steps |`); // not the paper's full episodes: said beside the score
     expect(table).toContain(`**${report.real.mean.toFixed(0)} ± ${report.real.std.toFixed(0)}**`);
     expect(table).toContain('| τ | dream score (this run) | real score (this run) | paper: dream / real |');
     expect(table).toMatch(/\| 1\.3 \| \d+ ± \d+ \| \d+ ± \d+ \| 732 ± 269 \/ 753 ± 139 \|/);

@@ -186,7 +186,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   await atomicWriteFile(files.learningCurvePng, svgToPng(svg));
 
   // 4. Table and report.
-  const rows: TableRow[] = [{ system: `This run: ${config.controller.form} controller, trained in the ${world}`, mean: stats.mean, std: stats.std, note: `${episodes} episodes` }];
+  const rows: TableRow[] = [{ system: `This run: ${config.controller.form} controller, trained in the ${world}`, mean: stats.mean, std: stats.std, note: `${episodes} episodes${maxSteps !== undefined ? `, cut at ${maxSteps} steps` : ''}` }];
   if (dream) rows.push({ system: `This run in its own dream (τ = ${dream.temperature})`, mean: dream.mean, std: dream.std, note: 'dream score' });
   files.table = join(out, 'results.md');
   await atomicWriteFile(files.table, resultsTable(config.env, rows) + (temperatures.length ? `\n${temperatureTable(temperatures)}` : '') + (calibration ? `\n${calibrationTable(calibration)}` : ''));
