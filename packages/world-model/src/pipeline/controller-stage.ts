@@ -36,6 +36,8 @@ export function controllerStage(config: RunConfig, iteration: number, sweepTempe
     dir: stageDir('controller', iteration) + suffix,
     inputs: [vae, series, mdnrnn],
     // The sweep's list and budget are not this stage's settings (its own generations are).
+    // More generations continue the search from its checkpoint (search.json) instead of redoing it.
+    extendable: ['generations'],
     settings: { seed: config.seed, ...c, workers: undefined, ...(c.mode === 'real' ? { dream: undefined } : { maxSteps: undefined, dream: { ...c.dream, temperatures: undefined, sweepGenerations: undefined } }), temperatures: undefined },
     async run(ctx) {
       const seed = stageSeed(config.seed, 'controller', iteration);

@@ -47,6 +47,14 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     const again = await trainWorldModel(dir, config, { log: quiet });
     expect(again.map((o) => o.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
     expect(tf.memory().numTensors).toBe(before);
+
+    // More generations continue the finished search from its checkpoint; nothing else reruns.
+    const longer = { ...config, controller: { ...config.controller, generations: config.controller.generations + 2 } };
+    const extended = await trainWorldModel(dir, longer, { log: quiet });
+    expect(extended.map((o) => `${o.stage}:${o.status}`)).toEqual(['collect:skipped', 'vae:skipped', 'series:skipped', 'mdnrnn:skipped', 'controller:resumed']);
+    expect(extended[4]!.summary.generations).toBe(longer.controller.generations);
+    const lines = (await readFile(join(dir, 'controller', 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).generation);
+    expect(lines).toEqual([1, 2, 3, 4]);
   });
 
   it('takecover with concatEpisodes: M trains on streams of whole episodes with restart flags, one done per episode', async () => {

@@ -66,6 +66,38 @@ describe('runStages', () => {
     expect(redone[1]!.summary).toEqual({ sum: 6 });
   });
 
+  it('extends a done or half-done stage whose budget grew: it resumes from its checkpoints, and a later stage that read it is stale', async () => {
+    /** `count` with n as its budget, alone or followed by `sum`. */
+    const budgeted = (n: number, log: string[], options: { crashAt?: number; withSum?: boolean } = {}) =>
+      pipeline(n, log, options.crashAt)
+        .filter((s) => options.withSum || s.name === 'count')
+        .map((s) => (s.name === 'count' ? { ...s, extendable: ['n'] } : s));
+    const dir = await mkdtemp(join(tmpdir(), 'wm-stages-'));
+    const log: string[] = [];
+    const lines: string[] = [];
+    await runStages(dir, budgeted(3, log), { log: () => {} });
+    const extended = await runStages(dir, budgeted(5, log), { log: (l) => lines.push(l) });
+    expect(extended.map((o) => `${o.status}:${JSON.stringify(o.summary)}`)).toEqual(['resumed:{"count":5}']);
+    expect(log).toEqual(['count from 0', 'count from 3 (resuming)']);
+    expect(lines).toContain(`stage count: extending (n 3 → 5) → ${join(dir, 'count')}`);
+    expect(JSON.parse(await readFile(join(dir, 'count', 'DONE.json'), 'utf8')).settings).toEqual({ n: 5 });
+    expect((await runStages(dir, budgeted(5, log), { log: () => {} })).map((o) => o.status)).toEqual(['skipped']);
+    // A smaller budget is a change of settings, as before.
+    await expect(runStages(dir, budgeted(4, log), { log: () => {} })).rejects.toThrow(/stage count .* \(settings changed: n\)/);
+
+    // Killed while extending: the stage is half-done with the new budget, and resumes (or grows again).
+    await expect(runStages(dir, budgeted(8, log, { crashAt: 6 }), { log: () => {} })).rejects.toThrow('killed');
+    expect(existsSync(join(dir, 'count', 'DONE.json'))).toBe(false);
+    expect((await runStages(dir, budgeted(9, log), { log: () => {} }))[0]!.summary).toEqual({ count: 9 });
+    expect(log.slice(2)).toEqual(['count from 5 (resuming)', 'count from 6 (resuming)']);
+
+    // With `sum` done after it, growing `count` would make `sum` stale: refused before any work.
+    const other = await mkdtemp(join(tmpdir(), 'wm-stages-'));
+    await runStages(other, budgeted(3, log, { withSum: true }), { log: () => {} });
+    await expect(runStages(other, budgeted(5, log, { withSum: true }), { log: () => {} })).rejects.toThrow(/stage sum .* \(inputs changed: count\)/);
+    expect(JSON.parse(await readFile(join(other, 'count', 'DONE.json'), 'utf8')).settings).toEqual({ n: 3 });
+  });
+
   it('checks every stage before any runs: beforeRun comes after the check, and a stale later stage costs no work', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wm-stages-'));
     const log: string[] = [];

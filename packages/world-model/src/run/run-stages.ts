@@ -48,13 +48,19 @@ export async function runStages(runDir: string, stages: readonly Stage[], option
   // Every stage's fingerprint is known before anything runs, so a stale stage anywhere in the run
   // is refused before an earlier stage spends time.
   const fingerprints = stageFingerprints(stages);
+  /** Stages re-opened to a larger budget: what grew, e.g. ['generations 60 → 100']. */
+  const extended = new Map<string, string[]>();
   for (const stage of stages) {
     const dir = join(root, stage.dir);
     const { fingerprint, inputs } = fingerprints.get(stage.name)!;
     const done = await readMarker<DoneMarker>(dir, DONE_FILE);
-    if (done && done.fingerprint !== fingerprint) throw staleError(stage, dir, done, inputs, 'was done');
     const started = done ? null : await readMarker<StartedMarker>(dir, STARTED_FILE);
-    if (started && started.fingerprint !== fingerprint) throw staleError(stage, dir, started, inputs, 'was started');
+    const marker = done ?? started;
+    if (marker && marker.fingerprint !== fingerprint) {
+      const growth = budgetGrowth(stage, marker, inputs);
+      if (!growth) throw staleError(stage, dir, marker, inputs, done ? 'was done' : 'was started');
+      extended.set(stage.name, growth);
+    }
   }
   await options.beforeRun?.();
 
@@ -62,18 +68,22 @@ export async function runStages(runDir: string, stages: readonly Stage[], option
     const dir = join(root, stage.dir);
     const { fingerprint, inputs } = fingerprints.get(stage.name)!;
 
+    const growth = extended.get(stage.name);
     const done = await readMarker<DoneMarker>(dir, DONE_FILE);
-    if (done) {
+    if (done && !growth) {
       log(`stage ${stage.name}: done (${stage.dir}), skipped`);
       outcomes.push({ stage: stage.name, status: 'skipped', seconds: 0, summary: done.summary });
     } else {
-      const started = await readMarker<StartedMarker>(dir, STARTED_FILE);
+      const started = (await readMarker<StartedMarker>(dir, STARTED_FILE)) ?? done;
       const resuming = started !== null;
       const startedAt = started?.startedAt ?? new Date().toISOString();
       await mkdir(dir, { recursive: true });
       const marker: StartedMarker = { stage: stage.name, fingerprint, settings: stage.settings, inputs, startedAt };
-      if (!started) await writeMarker(dir, STARTED_FILE, marker);
-      log(`stage ${stage.name}: ${resuming ? 'resuming' : 'running'} → ${dir}`);
+      // Re-opened: the new budget is recorded before the done-marker goes, so a kill in between
+      // leaves a half-done stage with the new settings.
+      if (!started || growth) await writeMarker(dir, STARTED_FILE, marker);
+      if (growth) await rm(join(dir, DONE_FILE), { force: true });
+      log(`stage ${stage.name}: ${growth ? `extending (${growth.join(', ')})` : resuming ? 'resuming' : 'running'} → ${dir}`);
       const t0 = Date.now();
       const metrics = await MetricsLogger.open(join(dir, 'metrics.jsonl'));
       const inputDirs: Record<string, string> = {};
@@ -120,6 +130,26 @@ function checkStages(stages: readonly Stage[], options: RunStagesOptions): void 
   for (const [flag, name] of [['redo', options.redo], ['until', options.until]] as const) {
     if (name !== undefined && !seen.has(name)) throw new Error(`--${flag} ${name}: no such stage; the stages are ${[...seen].join(', ')}`);
   }
+}
+
+/**
+ * What grew when a marker differs from the stage only by larger values of its `extendable`
+ * settings (same inputs), e.g. ['generations 60 → 100']; null when anything else changed.
+ */
+function budgetGrowth(stage: Stage, marker: StartedMarker, inputs: Record<string, string>): string[] | null {
+  if (!stage.extendable?.length) return null;
+  if (Object.keys(inputs).some((k) => marker.inputs?.[k] !== inputs[k])) return null;
+  const changed = differingPaths(marker.settings, stage.settings);
+  if (changed.length === 0) return null;
+  const was = marker.settings as Record<string, unknown>;
+  const now = stage.settings as Record<string, unknown>;
+  const growth: string[] = [];
+  for (const path of changed) {
+    const [before, after] = [was?.[path], now?.[path]];
+    if (!stage.extendable.includes(path) || typeof before !== 'number' || typeof after !== 'number' || !(after > before)) return null;
+    growth.push(`${path} ${before} → ${after}`);
+  }
+  return growth;
 }
 
 function staleError(stage: Stage, dir: string, marker: StartedMarker, inputs: Record<string, string>, what: string): Error {

@@ -30,6 +30,12 @@ export interface Stage {
   inputs: string[];
   /** The settings that determine this stage's output: a change makes the done stage stale. */
   settings: unknown;
+  /**
+   * Top-level numeric settings that are a budget (a search's generations): raising one on a done
+   * or half-done stage re-opens it, and it resumes from its own checkpoints up to the new budget
+   * instead of being stale. Lowering one is still a change of settings.
+   */
+  extendable?: readonly string[];
   /** Does the work; the returned summary is stored in the done-marker. */
   run(ctx: StageContext): Promise<Record<string, unknown>>;
 }
