@@ -138,7 +138,7 @@ function checkStages(stages: readonly Stage[], options: RunStagesOptions): void 
  */
 function budgetGrowth(stage: Stage, marker: StartedMarker, inputs: Record<string, string>): string[] | null {
   if (!stage.extendable?.length) return null;
-  if (Object.keys(inputs).some((k) => marker.inputs?.[k] !== inputs[k])) return null;
+  if (changedInputs(marker, inputs).length > 0) return null;
   const changed = differingPaths(marker.settings, stage.settings);
   if (changed.length === 0) return null;
   const was = marker.settings as Record<string, unknown>;
@@ -152,12 +152,17 @@ function budgetGrowth(stage: Stage, marker: StartedMarker, inputs: Record<string
   return growth;
 }
 
+/** The inputs whose fingerprint differs from the one recorded in `marker`. */
+function changedInputs(marker: StartedMarker, inputs: Record<string, string>): string[] {
+  return Object.keys(inputs).filter((k) => marker.inputs?.[k] !== inputs[k]);
+}
+
 function staleError(stage: Stage, dir: string, marker: StartedMarker, inputs: Record<string, string>, what: string): Error {
   const changed = differingPaths(marker.settings, stage.settings);
-  const changedInputs = Object.keys(inputs).filter((k) => marker.inputs?.[k] !== inputs[k]);
+  const inputsChanged = changedInputs(marker, inputs);
   const reasons = [
     ...(changed.length ? [`settings changed: ${changed.join(', ')}`] : []),
-    ...(changedInputs.length ? [`inputs changed: ${changedInputs.join(', ')}`] : []),
+    ...(inputsChanged.length ? [`inputs changed: ${inputsChanged.join(', ')}`] : []),
   ];
   return new Error(
     `stage ${stage.name} in ${dir} ${what} with other settings (${reasons.join('; ') || 'fingerprint differs'}); ` +
