@@ -133,9 +133,16 @@ export const iterativeSchema = z.strictObject({
    * Continue the procedure from a finished run or an exported agent (a path, e.g.
    * 'checkpoints/takecover'): round 1 is a copy of its V, M, initial latents and C, and round 2 on
    * collects with that agent. Its V and M must be of this config's sizes (env, vae, mdnrnn equal).
-   * Round 2's series cannot aggregate round 1's (an export holds none); later rounds aggregate as usual.
+   * Round 2's series cannot aggregate round 1's (an export holds none) unless `recollect` is on;
+   * later rounds aggregate as usual.
    */
   startFrom: z.string().min(1).optional(),
+  /**
+   * With `startFrom`: round 1 still collects `collect.episodes` rollouts with the collect policy and
+   * encodes them with the agent's V, so that later rounds aggregate them. An export holds no data,
+   * and an M warm-started on a good agent's long episodes alone forgets how episodes end.
+   */
+  recollect: z.boolean().optional(),
   /** Step cap of the episodes collected in later rounds (default: collect.maxSteps): a good agent's long episodes are what M lacks. */
   maxSteps: positiveInt.optional(),
   /** M's passes over the (aggregated) series in later rounds (default: mdnrnn.epochs). */
@@ -184,6 +191,9 @@ export function parseRunConfig(value: unknown, source = 'config'): RunConfig {
   const result = runConfigSchema.safeParse(value);
   if (result.success && result.data.iterative.aggregate && result.data.iterative.vision !== 'keep') {
     throw new Error(`invalid ${source}:\n  iterative.aggregate: aggregating the rounds' series needs iterative.vision 'keep' (a retrained V would give each round's latents another meaning)`);
+  }
+  if (result.success && result.data.iterative.recollect === true && result.data.iterative.startFrom === undefined) {
+    throw new Error(`invalid ${source}:\n  iterative.recollect: only a run continued from an agent (iterative.startFrom) collects again in round 1`);
   }
   if (result.success && result.data.iterative.startFrom !== undefined && result.data.iterations < 2) {
     throw new Error(`invalid ${source}:\n  iterative.startFrom: continuing from an agent needs iterations ≥ 2 (round 1 is the agent itself)`);

@@ -180,6 +180,25 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     const other = join(await mkdtemp(join(tmpdir(), 'wm-run-from-')), 'x');
     await expect(trainWorldModel(other, { ...continued, mdnrnn: { ...continued.mdnrnn, hiddenSize: 32 } }, { log: quiet })).rejects.toThrow(/V and M of .* are kept: mdnrnn\.hiddenSize differ/);
     await expect(resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterative: { ...iterative } } })).rejects.toThrow(/iterative.startFrom: .*needs iterations ≥ 2/);
+
+    // recollect: round 1 collects with the data policy, encoded with the agent's V; round 2 aggregates it.
+    const again2 = await mkdtemp(join(tmpdir(), 'wm-run-from-'));
+    const recollected = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterations: 2, iterative: { ...iterative, recollect: true } } });
+    const outcomes2 = await trainWorldModel(again2, recollected, { log: quiet });
+    expect(outcomes2.map((o) => `${o.stage}:${o.status}`)).toEqual([
+      'collect:ran', 'vae:ran', 'series:ran', 'mdnrnn:ran', 'controller:ran', 'collect@2:ran', 'vae@2:ran', 'series@2:ran', 'mdnrnn@2:ran', 'controller@2:ran',
+    ]);
+    const collect1 = JSON.parse(await readFile(join(again2, 'collect', 'DONE.json'), 'utf8'));
+    expect(collect1.settings).toMatchObject({ policy: recollected.collect.policy, episodes: recollected.collect.episodes });
+    const series1 = await DatasetReader.open(join(again2, 'series', 'series'));
+    expect(series1.episodes.length).toBeGreaterThan(0);
+    const series2Done = JSON.parse(await readFile(join(again2, 'iter-2', 'series', 'DONE.json'), 'utf8'));
+    expect(series2Done.summary.aggregated).toBe(series1.episodes.length);
+    const aggregatedIds = (await DatasetReader.open(join(again2, 'iter-2', 'series', 'series'))).episodes.map((e) => e.id);
+    for (const entry of series1.episodes) expect(aggregatedIds).toContain(`r1-${entry.id}`);
+    // Round 1's latents are the agent's V's: the copied V encoded them.
+    for (const file of ['model.json', 'weights.bin']) expect((await readFile(join(again2, 'vae', 'model', file))).equals(await readFile(join(agent, 'vae', 'model', file)))).toBe(true);
+    await expect(resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterations: 2, iterative: { recollect: true } } })).rejects.toThrow(/iterative.recollect: only a run continued from an agent/);
   });
 
   it('rejects aggregating the rounds\' series with a retrained V', async () => {
