@@ -66,7 +66,7 @@ describe('runStages', () => {
     expect(redone[1]!.summary).toEqual({ sum: 6 });
   });
 
-  it('extends a done or half-done stage whose budget grew: it resumes from its checkpoints, and a later stage that read it is stale', async () => {
+  it('extends a done or half-done stage whose budget grew (or cuts a half-done one short): it resumes from its checkpoints, and a later stage that read it is stale', async () => {
     /** `count` with n as its budget, alone or followed by `sum`. */
     const budgeted = (n: number, log: string[], options: { crashAt?: number; withSum?: boolean } = {}) =>
       pipeline(n, log, options.crashAt)
@@ -90,6 +90,17 @@ describe('runStages', () => {
     expect(existsSync(join(dir, 'count', 'DONE.json'))).toBe(false);
     expect((await runStages(dir, budgeted(9, log), { log: () => {} }))[0]!.summary).toEqual({ count: 9 });
     expect(log.slice(2)).toEqual(['count from 5 (resuming)', 'count from 6 (resuming)']);
+
+    // A half-done stage may be cut short: it resumes and stops at the lower budget, or at once
+    // where its checkpoint is already past it (then it keeps what it has).
+    await expect(runStages(dir, budgeted(20, log, { crashAt: 12 }), { log: () => {} })).rejects.toThrow('killed');
+    const cutLines: string[] = [];
+    const cut = await runStages(dir, budgeted(11, log), { log: (l) => cutLines.push(l) });
+    expect(cut.map((o) => `${o.status}:${JSON.stringify(o.summary)}`)).toEqual(['resumed:{"count":12}']);
+    expect(cutLines).toContain(`stage count: cutting short (n 20 → 11) → ${join(dir, 'count')}`);
+    expect(JSON.parse(await readFile(join(dir, 'count', 'DONE.json'), 'utf8')).settings).toEqual({ n: 11 });
+    // …and once done, a lower budget is a change again.
+    await expect(runStages(dir, budgeted(10, log), { log: () => {} })).rejects.toThrow(/stage count .* \(settings changed: n\)/);
 
     // With `sum` done after it, growing `count` would make `sum` stale: refused before any work.
     const other = await mkdtemp(join(tmpdir(), 'wm-stages-'));

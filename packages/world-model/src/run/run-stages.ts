@@ -48,8 +48,8 @@ export async function runStages(runDir: string, stages: readonly Stage[], option
   // Every stage's fingerprint is known before anything runs, so a stale stage anywhere in the run
   // is refused before an earlier stage spends time.
   const fingerprints = stageFingerprints(stages);
-  /** Stages re-opened to a larger budget: what grew, e.g. ['generations 60 → 100']. */
-  const extended = new Map<string, string[]>();
+  /** Stages re-opened to a larger budget or cut short. */
+  const extended = new Map<string, BudgetChange>();
   for (const stage of stages) {
     const dir = join(root, stage.dir);
     const { fingerprint, inputs } = fingerprints.get(stage.name)!;
@@ -57,7 +57,7 @@ export async function runStages(runDir: string, stages: readonly Stage[], option
     const started = done ? null : await readMarker<StartedMarker>(dir, STARTED_FILE);
     const marker = done ?? started;
     if (marker && marker.fingerprint !== fingerprint) {
-      const growth = budgetGrowth(stage, marker, inputs);
+      const growth = budgetChange(stage, marker, inputs, done !== null);
       if (!growth) throw staleError(stage, dir, marker, inputs, done ? 'was done' : 'was started');
       extended.set(stage.name, growth);
     }
@@ -83,7 +83,8 @@ export async function runStages(runDir: string, stages: readonly Stage[], option
       // leaves a half-done stage with the new settings.
       if (!started || growth) await writeMarker(dir, STARTED_FILE, marker);
       if (growth) await rm(join(dir, DONE_FILE), { force: true });
-      log(`stage ${stage.name}: ${growth ? `extending (${growth.join(', ')})` : resuming ? 'resuming' : 'running'} → ${dir}`);
+      const how = growth ? `${growth.cut ? 'cutting short' : 'extending'} (${growth.changes.join(', ')})` : resuming ? 'resuming' : 'running';
+      log(`stage ${stage.name}: ${how} → ${dir}`);
       const t0 = Date.now();
       const metrics = await MetricsLogger.open(join(dir, 'metrics.jsonl'));
       const inputDirs: Record<string, string> = {};
@@ -132,24 +133,33 @@ function checkStages(stages: readonly Stage[], options: RunStagesOptions): void 
   }
 }
 
+/** A stage re-opened by its budget: what changed (e.g. 'generations 60 → 100'), and whether one was lowered. */
+interface BudgetChange {
+  changes: string[];
+  cut: boolean;
+}
+
 /**
- * What grew when a marker differs from the stage only by larger values of its `extendable`
- * settings (same inputs), e.g. ['generations 60 → 100']; null when anything else changed.
+ * What changed when a marker differs from the stage only in its `extendable` budgets: larger
+ * values (a done or half-done stage goes on), or, on a half-done stage only, smaller ones (it
+ * stops at its checkpoint: "enough, keep what you have"). Null when anything else changed.
  */
-function budgetGrowth(stage: Stage, marker: StartedMarker, inputs: Record<string, string>): string[] | null {
+function budgetChange(stage: Stage, marker: StartedMarker, inputs: Record<string, string>, done: boolean): BudgetChange | null {
   if (!stage.extendable?.length) return null;
   if (changedInputs(marker, inputs).length > 0) return null;
   const changed = differingPaths(marker.settings, stage.settings);
   if (changed.length === 0) return null;
   const was = marker.settings as Record<string, unknown>;
   const now = stage.settings as Record<string, unknown>;
-  const growth: string[] = [];
+  const change: BudgetChange = { changes: [], cut: false };
   for (const path of changed) {
     const [before, after] = [was?.[path], now?.[path]];
-    if (!stage.extendable.includes(path) || typeof before !== 'number' || typeof after !== 'number' || !(after > before)) return null;
-    growth.push(`${path} ${before} → ${after}`);
+    if (!stage.extendable.includes(path) || typeof before !== 'number' || typeof after !== 'number') return null;
+    if (!(after > before) && !(after < before && !done)) return null;
+    change.changes.push(`${path} ${before} → ${after}`);
+    if (after < before) change.cut = true;
   }
-  return growth;
+  return change;
 }
 
 /** The inputs whose fingerprint differs from the one recorded in `marker`. */

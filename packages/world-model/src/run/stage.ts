@@ -33,7 +33,9 @@ export interface Stage {
   /**
    * Top-level numeric settings that are a budget (a search's generations): raising one on a done
    * or half-done stage re-opens it, and it resumes from its own checkpoints up to the new budget
-   * instead of being stale. Lowering one is still a change of settings.
+   * instead of being stale. Lowering one on a half-done stage cuts it short: it resumes and stops
+   * at the new budget (or at once, where its checkpoint is already past it) with what it has; on a
+   * done stage lowering is a change of settings.
    */
   extendable?: readonly string[];
   /** Does the work; the returned summary is stored in the done-marker. */

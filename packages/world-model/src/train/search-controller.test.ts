@@ -42,4 +42,31 @@ describe('searchController', () => {
     expect(resumed.score).toBe(straight.score);
     expect(resumed.stepsSpent).toBe(straight.stepsSpent);
   });
+
+  it('resumed with a budget below the generation it reached, stops at once with the best scored mean so far', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wm-search-'));
+    const scored: number[] = [];
+    const first = options(dir, (g) => {
+      if (g === 13) throw new Error('killed');
+    });
+    const scoreMean = first.scoreMean!;
+    const recording: SearchControllerOptions['scoreMean'] = async (mean, g) => {
+      const score = await scoreMean(mean, g);
+      scored.push(score.mean);
+      return score;
+    };
+    await expect(searchController({ ...first, scoreMean: recording })).rejects.toThrow('killed');
+    expect(scored).toHaveLength(2); // generations 5 and 10
+    let evaluated = 0;
+    const counting: SearchControllerOptions['evaluate'] = async (xs) => {
+      evaluated++;
+      return { fitness: xs.map(() => 0), steps: 0 };
+    };
+    const cut = await searchController({ ...options(dir), generations: 8, evaluate: counting });
+    expect(evaluated).toBe(0);
+    expect(cut.generations).toBe(13);
+    expect(cut.source).toBe('mean-eval');
+    expect(cut.score).toBe(Math.max(...scored));
+    expect([5, 10]).toContain(cut.generation);
+  });
 });
