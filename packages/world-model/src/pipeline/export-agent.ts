@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { loadVariables, saveVariables } from '@worldmodels/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { atomicWriteJson, readJsonFile } from '@worldmodels/core/dataset';
+import { oneRoundConfig } from '../config/one-round-config.js';
 import { MODEL_DIR } from '../models/load-models.js';
 import { CONTROLLER_FILE, INITIAL_Z_FILE, stageDir } from './stage-paths.js';
 import { temperatureSuffix } from './controller-stage.js';
@@ -55,7 +56,7 @@ export async function exportAgent(runDir: string, outDir: string, options: Expor
   try {
     await mkdir(tmp);
     // One iteration in the export: the exported stages sit at the top level.
-    await atomicWriteJson(join(tmp, RUN_CONFIG_FILE), { ...config, iterations: 1 });
+    await atomicWriteJson(join(tmp, RUN_CONFIG_FILE), oneRoundConfig(config));
     for (const stage of stages) {
       const suffixes = stage === 'controller' ? controllerDirs : [''];
       for (const suffix of suffixes) {

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { initBackend } from '@worldmodels/core';
 import { atomicWriteJson } from '@worldmodels/core/dataset';
+import { oneRoundConfig } from '../config/one-round-config.js';
 import type { RunConfig } from '../config/schema.js';
 import { runStages, type StageOutcome } from '../run/run-stages.js';
 import type { Stage } from '../run/stage.js';
@@ -35,7 +36,7 @@ export async function retrainController(sourceDir: string, runDir: string, confi
   if (source === root) throw new Error(`the new controller's run directory must differ from its source (${source})`);
   const round = await readImportedRound(source, ['vae', 'series', 'mdnrnn'], options.iteration);
   checkSameWorldModel(round, config, WORLD_MODEL_KEYS, 'only controller, eval, seed and backend may change');
-  const newConfig: RunConfig = { ...config, iterations: 1 };
+  const newConfig = oneRoundConfig(config);
   const choice = await initBackend({ backend: newConfig.backend, log });
   const stages: Stage[] = [
     importedStage(round, 'vae', 'vae', 'vae'),

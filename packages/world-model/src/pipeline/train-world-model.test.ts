@@ -7,6 +7,7 @@ import { DatasetReader } from '@worldmodels/core/dataset';
 import { describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../config/resolve-config.js';
 import { exportAgent } from './export-agent.js';
+import { retrainController } from './retrain-controller.js';
 import { readRunConfig, trainWorldModel } from './train-world-model.js';
 
 const quiet = () => {};
@@ -176,6 +177,16 @@ describe('trainWorldModel (ci preset, end to end)', () => {
 
     const again = await trainWorldModel(dir, continued, { log: quiet });
     expect(again.every((o) => o.status === 'skipped')).toBe(true);
+    // A continued run's round exported, or given a new C, is a one-round run: it continues nothing.
+    const reExported = join(await mkdtemp(join(tmpdir(), 'wm-run-agent-')), 'agent');
+    await exportAgent(dir, reExported);
+    const newC = await mkdtemp(join(tmpdir(), 'wm-run-c-'));
+    await retrainController(dir, newC, continued, { log: quiet });
+    for (const oneRound of [reExported, newC]) {
+      const read = await readRunConfig(oneRound);
+      expect(read.iterations).toBe(1);
+      expect(read.iterative.startFrom).toBeUndefined();
+    }
     // The agent's V and M sizes are kept; a single round has nothing to continue.
     const other = join(await mkdtemp(join(tmpdir(), 'wm-run-from-')), 'x');
     await expect(trainWorldModel(other, { ...continued, mdnrnn: { ...continued.mdnrnn, hiddenSize: 32 } }, { log: quiet })).rejects.toThrow(/V and M of .* are kept: mdnrnn\.hiddenSize differ/);
