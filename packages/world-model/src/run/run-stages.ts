@@ -57,9 +57,9 @@ export async function runStages(runDir: string, stages: readonly Stage[], option
     const started = done ? null : await readMarker<StartedMarker>(dir, STARTED_FILE);
     const marker = done ?? started;
     if (marker && marker.fingerprint !== fingerprint) {
-      const growth = budgetChange(stage, marker, inputs, done !== null);
-      if (!growth) throw staleError(stage, dir, marker, inputs, done ? 'was done' : 'was started');
-      extended.set(stage.name, growth);
+      const budget = budgetChange(stage, marker, inputs, done !== null);
+      if (!budget) throw staleError(stage, dir, marker, inputs, done ? 'was done' : 'was started');
+      extended.set(stage.name, budget);
     }
   }
   await options.beforeRun?.();
@@ -68,9 +68,9 @@ export async function runStages(runDir: string, stages: readonly Stage[], option
     const dir = join(root, stage.dir);
     const { fingerprint, inputs } = fingerprints.get(stage.name)!;
 
-    const growth = extended.get(stage.name);
+    const budget = extended.get(stage.name);
     const done = await readMarker<DoneMarker>(dir, DONE_FILE);
-    if (done && !growth) {
+    if (done && !budget) {
       log(`stage ${stage.name}: done (${stage.dir}), skipped`);
       outcomes.push({ stage: stage.name, status: 'skipped', seconds: 0, summary: done.summary });
     } else {
@@ -81,9 +81,9 @@ export async function runStages(runDir: string, stages: readonly Stage[], option
       const marker: StartedMarker = { stage: stage.name, fingerprint, settings: stage.settings, inputs, startedAt };
       // Re-opened: the new budget is recorded before the done-marker goes, so a kill in between
       // leaves a half-done stage with the new settings.
-      if (!started || growth) await writeMarker(dir, STARTED_FILE, marker);
-      if (growth) await rm(join(dir, DONE_FILE), { force: true });
-      const how = growth ? `${growth.cut ? 'cutting short' : 'extending'} (${growth.changes.join(', ')})` : resuming ? 'resuming' : 'running';
+      if (!started || budget) await writeMarker(dir, STARTED_FILE, marker);
+      if (budget) await rm(join(dir, DONE_FILE), { force: true });
+      const how = budget ? `${budget.cut ? 'cutting short' : 'extending'} (${budget.changes.join(', ')})` : resuming ? 'resuming' : 'running';
       log(`stage ${stage.name}: ${how} → ${dir}`);
       const t0 = Date.now();
       const metrics = await MetricsLogger.open(join(dir, 'metrics.jsonl'));
