@@ -48,19 +48,20 @@ export async function runStages(runDir: string, stages: readonly Stage[], option
   // Every stage's fingerprint is known before anything runs, so a stale stage anywhere in the run
   // is refused before an earlier stage spends time.
   const fingerprints = stageFingerprints(stages);
-  /** Stages re-opened to a larger budget or cut short. */
-  const extended = new Map<string, BudgetChange>();
+  /** Each stage's markers as found (read once: no stage writes another's), and its budget change if re-opened. */
+  const found = new Map<string, { done: DoneMarker | null; started: StartedMarker | null; budget: BudgetChange | null }>();
   for (const stage of stages) {
     const dir = join(root, stage.dir);
     const { fingerprint, inputs } = fingerprints.get(stage.name)!;
     const done = await readMarker<DoneMarker>(dir, DONE_FILE);
     const started = done ? null : await readMarker<StartedMarker>(dir, STARTED_FILE);
     const marker = done ?? started;
+    let budget: BudgetChange | null = null;
     if (marker && marker.fingerprint !== fingerprint) {
-      const budget = budgetChange(stage, marker, inputs, done !== null);
+      budget = budgetChange(stage, marker, inputs, done !== null);
       if (!budget) throw staleError(stage, dir, marker, inputs, done ? 'was done' : 'was started');
-      extended.set(stage.name, budget);
     }
+    found.set(stage.name, { done, started, budget });
   }
   await options.beforeRun?.();
 
@@ -68,13 +69,13 @@ export async function runStages(runDir: string, stages: readonly Stage[], option
     const dir = join(root, stage.dir);
     const { fingerprint, inputs } = fingerprints.get(stage.name)!;
 
-    const budget = extended.get(stage.name);
-    const done = await readMarker<DoneMarker>(dir, DONE_FILE);
+    const { done, started: halfDone, budget } = found.get(stage.name)!;
     if (done && !budget) {
       log(`stage ${stage.name}: done (${stage.dir}), skipped`);
       outcomes.push({ stage: stage.name, status: 'skipped', seconds: 0, summary: done.summary });
     } else {
-      const started = (await readMarker<StartedMarker>(dir, STARTED_FILE)) ?? done;
+      // A re-opened done stage keeps its first start (the done-marker holds the started fields).
+      const started = halfDone ?? done;
       const resuming = started !== null;
       const startedAt = started?.startedAt ?? new Date().toISOString();
       await mkdir(dir, { recursive: true });
