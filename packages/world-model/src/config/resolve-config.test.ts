@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ControllerLayout } from '../controller/controller-layout.js';
+import { writeNpz, ndarray } from '@worldmodels/core/dataset';
+import { useTestBackend } from '../test-support/backend.js';
+import { ToyMemory } from '../test-support/toy-models.js';
 import { layoutOptionsFor } from '../train/controller-layout-for.js';
+import { makeDreamEnv } from '../train/dream-trainer.js';
 import { PRESET_NAMES } from './presets.js';
 import { deepMerge, resolveRunConfig } from './resolve-config.js';
 
@@ -37,6 +41,21 @@ describe('resolveRunConfig', () => {
     await expect(resolveRunConfig({ env: 'carracing', preset: 'huge' })).rejects.toThrow(/unknown preset 'huge'; use paper, tiny, ci/);
     await expect(resolveRunConfig({ env: 'carracing', file: { env: 'takecover' } })).rejects.toThrow(/config file is for env "takecover"/);
     await expect(resolveRunConfig({ env: 'carracing', file: '/nonexistent/wm.json' })).rejects.toThrow(/config file not found: \/nonexistent\/wm.json/);
+  });
+
+  it("takes the dream's done rule and hands it, with M's positive weight, to the dream", async () => {
+    await useTestBackend();
+    const plain = await resolveRunConfig({ env: 'takecover', preset: 'tiny' });
+    const sampled = await resolveRunConfig({ env: 'takecover', preset: 'tiny', overrides: { controller: { dream: { done: 'sample' } }, mdnrnn: { donePositiveWeight: 4 } } });
+    await expect(resolveRunConfig({ env: 'takecover', overrides: { controller: { dream: { done: 'coin' as never } } } })).rejects.toThrow(/controller\.dream\.done/);
+    const dir = await mkdtemp(join(tmpdir(), 'wm-dream-'));
+    const initial = join(dir, 'initial-z.npz');
+    await writeNpz(initial, { mu: ndarray('float32', [2, 64], new Float32Array(2 * 64)), logvar: ndarray('float32', [2, 64], new Float32Array(2 * 64)) });
+    const mdnrnn = new ToyMemory({ zSize: 64, actionSize: 1, hiddenSize: 4, doneLogit: Math.log(4) + 100 });
+    expect((await makeDreamEnv(plain, mdnrnn, initial)).doneRule).toBe('threshold');
+    const dream = await makeDreamEnv(sampled, mdnrnn, initial);
+    expect(dream.doneRule).toBe('sample');
+    expect(dream.options.donePositiveWeight).toBe(4);
   });
 
   it('deep-merges objects and replaces everything else', () => {

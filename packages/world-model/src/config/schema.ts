@@ -77,6 +77,12 @@ export const dreamSchema = z.strictObject({
   temperatures: z.array(positive),
   /** Generations of each temperature-sweep controller (default: `controller.generations`). */
   sweepGenerations: positiveInt.optional(),
+  /**
+   * How M's done head ends a dream episode: 'threshold' (default, the Doom reference) when its
+   * logit > 0; 'sample' drawn each step with M's probability (the logit less
+   * log `mdnrnn.donePositiveWeight`).
+   */
+  done: z.enum(['threshold', 'sample']).optional(),
 });
 
 /** Curiosity: an intrinsic reward −log p(z_{t+1} | z_t, a_t, h_t) from M, added with a weight. */

@@ -50,6 +50,38 @@ describe('DreamEnv', () => {
     expect(Array.from(withoutHead.rollout(layout, xs, 2, new Rng(1)).lengths)).toEqual([12, 12, 12, 12]); // the frame cap
   });
 
+  it("'sample' draws each step's end with M's probability, undoing the positive-example weight", () => {
+    // p(done) = 0.05 after the weight w = 10 is undone: logit = log w + log(0.05 / 0.95) ≈ −0.64.
+    const p = 0.05;
+    const mdnrnn = new ToyMemory({ zSize, actionSize: 1, hiddenSize, doneLogit: Math.log(10) + Math.log(p / (1 - p)) });
+    const layout = new ControllerLayout({ form: 'doom', zSize, hiddenSize, outputs: 1 });
+    const xs = candidates(layout, 2, 3);
+    const options = { mdnrnn, initial, actions: takeCoverActions, temperature: 1, maxSteps: 400, reward: 'survival' as const };
+    const sampled = new DreamEnv({ ...options, done: 'sample', donePositiveWeight: 10 });
+    const before = tf.memory().numTensors;
+    const r = sampled.rollout(layout, xs, 1000, new Rng(7));
+    expect(tf.memory().numTensors).toBe(before);
+    // Lengths are geometric with mean 1/p = 20 (the death step counts); standard error ≈ 0.44 over 2,000 episodes.
+    const mean = Array.from(r.lengths).reduce((a, b) => a + b) / r.lengths.length;
+    expect(mean).toBeGreaterThan(18.5);
+    expect(mean).toBeLessThan(21.5);
+    expect(Math.min(...r.lengths)).toBe(1);
+    expect(Array.from(r.returns)).toEqual(Array.from(r.lengths, Number)); // survival: one per step
+    expect(Array.from(sampled.rollout(layout, xs, 1000, new Rng(7)).lengths)).toEqual(Array.from(r.lengths)); // seeded
+    // Without the weight undone the hazard is σ(−0.64) ≈ 0.34: episodes end after ≈ 3 steps.
+    const unweighted = Array.from(new DreamEnv({ ...options, done: 'sample' }).rollout(layout, xs, 1000, new Rng(7)).lengths);
+    expect(unweighted.reduce((a, b) => a + b) / unweighted.length).toBeLessThan(3.5);
+    // The reference's threshold never fires on a negative logit: every episode reaches the cap.
+    expect(new Set(new DreamEnv(options).rollout(layout, xs, 4, new Rng(7)).lengths)).toEqual(new Set([400]));
+  });
+
+  it('refuses an unknown done rule or a bad positive weight', () => {
+    const mdnrnn = new ToyMemory({ zSize, actionSize: 1, hiddenSize, doneLogit: 0 });
+    const options = { mdnrnn, initial, actions: takeCoverActions, temperature: 1, maxSteps: 10, reward: 'survival' as const };
+    expect(() => new DreamEnv({ ...options, done: 'coin' as 'sample' })).toThrow(/done rule must be 'threshold' or 'sample', got coin/);
+    expect(() => new DreamEnv({ ...options, done: 'sample', donePositiveWeight: 0 })).toThrow(/donePositiveWeight must be a positive number, got 0/);
+  });
+
   it("sums M's reward head into each member's fitness with the member's own controller", () => {
     const mdnrnn = new ToyMemory({ zSize, actionSize: 3, hiddenSize, rewardScale: 1 });
     const dream = new DreamEnv({ mdnrnn, initial, actions: carRacingActions, temperature: 1, maxSteps: 10, reward: 'head' });

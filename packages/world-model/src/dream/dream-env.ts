@@ -17,11 +17,23 @@ export interface DreamEnvOptions {
   maxSteps: number;
   /** 'head': M's reward head (CarRacing); 'survival': 1 per step alive (TakeCover). */
   reward: 'head' | 'survival';
-  /** End an episode when M's done logit > 0 (default: whenever M has a done head). */
+  /** End an episode by M's done head (default: whenever M has a done head). */
   useDoneHead?: boolean;
+  /**
+   * How the done head ends an episode. 'threshold' (the Doom reference): when its logit > 0.
+   * 'sample': with probability p(done) drawn each step, like z — the head's logit less
+   * log(`donePositiveWeight`), undoing the positive-example weight it was trained with, so the
+   * dream's deaths come at M's own hazard rate instead of only where M is sure.
+   */
+  done?: DreamDoneRule;
+  /** The weight w of positive done targets M was trained with (default 1); 'sample' uses σ(logit − log w). */
+  donePositiveWeight?: number;
   /** Adds weight · (−log p(z_{t+1} | z_t, a_t, h_t)) to each step's reward: curiosity. */
   curiosityWeight?: number;
 }
+
+/** How M's done head ends a dream episode (see {@link DreamEnvOptions.done}). */
+export type DreamDoneRule = 'threshold' | 'sample';
 
 /** Outcome of a batch of dream episodes. */
 export interface DreamRolloutResult {
@@ -38,7 +50,8 @@ export interface DreamRolloutResult {
 /**
  * M as an environment — the paper's "dream" (§4.4): a batch of episodes starts from initial
  * latents taken from the data, the controller acts on [z, h], M steps, and the next z is sampled
- * at temperature τ. An episode ends when M's done head says so (logit > 0) or at the frame cap;
+ * at temperature τ. An episode ends when M's done head says so (its logit > 0, or drawn with its
+ * probability: {@link DreamEnvOptions.done}) or at the frame cap;
  * rewards come from M's reward head or count survival.
  *
  * Batched: all episodes of all population members advance together in one tensor step, each
@@ -55,9 +68,19 @@ export class DreamEnv {
     if (reward !== 'head' && reward !== 'survival') throw new Error(`dream reward must be 'head' or 'survival', got ${String(reward)}`);
     if (initial.zSize !== mdnrnn.config.zSize) throw new Error(`initial latents have z size ${initial.zSize}, M has ${mdnrnn.config.zSize}`);
     if (actions.memoryActionSize !== mdnrnn.config.actionSize) throw new Error(`M takes actions of width ${mdnrnn.config.actionSize}, the ${actions.kind} adapter gives ${actions.memoryActionSize}`);
+    const rule = options.done ?? 'threshold';
+    if (rule !== 'threshold' && rule !== 'sample') throw new Error(`dream done rule must be 'threshold' or 'sample', got ${String(rule)}`);
+    const weight = options.donePositiveWeight ?? 1;
+    if (!(weight > 0) || !Number.isFinite(weight)) throw new Error(`dream donePositiveWeight must be a positive number, got ${weight}`);
     this.options = options;
     this.useDoneHead = options.useDoneHead ?? true;
+    this.doneRule = rule;
+    this.doneLogitShift = Math.log(weight);
   }
+
+  readonly doneRule: DreamDoneRule;
+  /** log w: subtracted from the done logit before sampling (undoes the positive-example weight). */
+  private readonly doneLogitShift: number;
 
   /**
    * Plays `episodesPerMember` dream episodes for each candidate at once and returns every
@@ -109,6 +132,7 @@ export class DreamEnv {
         disposeState(state);
         state = out.state;
         const next = mdnrnn.sample(out, temperature, rng); // [B, Z]
+        const sampled = this.useDoneHead && out.doneLogit !== undefined && this.doneRule === 'sample';
         const { reward, done } = tf.tidy(() => {
           let r: tf.Tensor1D;
           if (this.options.reward === 'head') {
@@ -118,8 +142,12 @@ export class DreamEnv {
             r = tf.ones([B]) as tf.Tensor1D; // [B]: one per step survived
           }
           if (curiosity > 0) r = tf.add(r, tf.mul(mixtureNegLogLikelihood(next, out.logmix, out.mean, out.logstd), curiosity)) as tf.Tensor1D;
-          const d = this.useDoneHead && out.doneLogit ? tf.reshape(tf.greater(out.doneLogit, 0), [B]) : tf.zeros([B], 'bool'); // [B]
-          return { reward: r.dataSync() as Float32Array, done: d.dataSync() as Uint8Array };
+          // [B]: p(done) to draw from ('sample'), or 1/0 where the logit is above/below 0 ('threshold').
+          let d: tf.Tensor;
+          if (!this.useDoneHead || !out.doneLogit) d = tf.zeros([B]);
+          else if (sampled) d = tf.sigmoid(tf.sub(tf.reshape(out.doneLogit, [B]), this.doneLogitShift));
+          else d = tf.cast(tf.greater(tf.reshape(out.doneLogit, [B]), 0), 'float32');
+          return { reward: r.dataSync() as Float32Array, done: d.dataSync() as Float32Array };
         });
         disposeOutputHeads(out);
         z.dispose();
@@ -127,10 +155,12 @@ export class DreamEnv {
         steps += B;
         const last = t === maxSteps - 1;
         for (let b = 0; b < B; b++) {
+          // Sampled deaths draw one uniform per episode each step (finished ones too): the stream stays aligned.
+          const ends = sampled ? rng.uniform() < done[b]! : done[b]! > 0.5;
           if (!alive[b]) continue;
           returns[b] = returns[b]! + reward[b]!;
           lengths[b] = lengths[b]! + 1;
-          if (done[b] || last) {
+          if (ends || last) {
             alive[b] = 0;
             living--;
           }

@@ -36,6 +36,8 @@ export interface ToyMemoryOptions {
   hiddenSize: number;
   /** Done logit = steps taken − doneAfter + 0.5 (so it turns positive on step `doneAfter`); none when absent. */
   doneAfter?: number;
+  /** A constant done logit instead (every step). */
+  doneLogit?: number;
   /** Reward head: reward = rewardScale · (sum of the action) when present. */
   rewardScale?: number;
 }
@@ -62,7 +64,8 @@ export class ToyMemory implements MemoryModel {
       const logmix = tf.tile(tf.tensor3d([Math.log(0.999), Math.log(0.001)], [1, 1, 2]), [B, Z, 1]) as tf.Tensor3D; // [B, Z, 2]
       const logstd = tf.fill([B, Z, 2], -1) as tf.Tensor3D; // [B, Z, 2]
       const out: MemoryOutput = { state: { h, c }, logmix, mean, logstd };
-      if (this.toy.doneAfter !== undefined) out.doneLogit = tf.add(tf.slice(c, [0, 0], [B, 1]), 0.5 - this.toy.doneAfter); // [B, 1]
+      if (this.toy.doneLogit !== undefined) out.doneLogit = tf.fill([B, 1], this.toy.doneLogit); // [B, 1]
+      else if (this.toy.doneAfter !== undefined) out.doneLogit = tf.add(tf.slice(c, [0, 0], [B, 1]), 0.5 - this.toy.doneAfter); // [B, 1]
       if (this.toy.rewardScale !== undefined) out.reward = tf.mul(tf.sum(a, 1), this.toy.rewardScale); // [B]
       return out as unknown as tf.TensorContainer;
     }) as unknown as MemoryOutput;

@@ -27,6 +27,8 @@ export async function makeDreamEnv(config: RunConfig, mdnrnn: MemoryModel, initi
     maxSteps: config.controller.dream.maxSteps,
     reward: ENV_KINDS[config.env].dreamReward,
     curiosityWeight: config.controller.curiosity.weight,
+    done: config.controller.dream.done ?? 'threshold',
+    donePositiveWeight: config.mdnrnn.donePositiveWeight,
   });
 }
 
