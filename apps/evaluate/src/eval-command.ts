@@ -26,8 +26,9 @@ export function evalCommand(): Command {
     .option('--no-gifs', 'skip the GIFs')
     .option('--dream', 'also score the controller in its dream (default when it was trained there)')
     .option('--calibrate <n>', 'also play fixed actions (TakeCover: LEFT, STAY, RIGHT held throughout) n episodes each in the dream and in the real env: where they disagree, M is wrong about a behaviour C can exploit', positiveInt('--calibrate'))
+    .option('--done-check <n>', "also replay the series' last n episodes through M and report when its done head fires against when each episode ended, and its hazard by step", positiveInt('--done-check'))
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu']))
-    .action(async (run: string, o: { episodes?: number; seed?: number; maxSteps?: number; workers?: number; iteration?: number; out?: string; gifs: boolean; dream?: boolean; calibrate?: number; backend?: 'auto' }) => {
+    .action(async (run: string, o: { episodes?: number; seed?: number; maxSteps?: number; workers?: number; iteration?: number; out?: string; gifs: boolean; dream?: boolean; calibrate?: number; doneCheck?: number; backend?: 'auto' }) => {
       const report = await evaluateRun(run, {
         ...(o.episodes !== undefined && { episodes: o.episodes }),
         ...(o.seed !== undefined && { seed: o.seed }),
@@ -37,6 +38,7 @@ export function evalCommand(): Command {
         ...(o.out !== undefined && { out: o.out }),
         ...(o.dream !== undefined && { dream: o.dream }),
         ...(o.calibrate !== undefined && { calibrate: o.calibrate }),
+        ...(o.doneCheck !== undefined && { doneCheck: o.doneCheck }),
         ...(o.backend !== undefined && { backend: o.backend }),
         gifs: o.gifs,
       });

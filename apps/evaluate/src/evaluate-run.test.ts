@@ -30,13 +30,19 @@ describe('evaluateRun', () => {
     expect(await generationsOf('controller-tau-0.5')).toBe(1); // the sweep's own budget
     for (const t of report.temperatures) expect(t.real.returns).toHaveLength(3);
     // Fixed seeds: the same scores again.
-    const again = await evaluateRun(run, { episodes: 3, gifs: false, log: quiet, out: join(run, 'eval-2'), calibrate: 2 });
+    const again = await evaluateRun(run, { episodes: 3, gifs: false, log: quiet, out: join(run, 'eval-2'), calibrate: 2, doneCheck: 2 });
     expect(again.real.returns).toEqual(report.real.returns);
     expect(report.calibration).toBeNull();
     // Fixed actions in the dream and the real env: STAY in the real env is hit by every aimed fireball.
     expect(again.calibration!.map((r) => r.action)).toEqual(['LEFT', 'STAY', 'RIGHT']);
     expect(again.calibration![1]!.real.mean).toBeLessThan(150);
     expect(await readFile(again.files.table!, 'utf8')).toMatch(/\| STAY \| \d+ ± \d+ \| \d+ ± \d+ \| 2 \|/);
+    // M's done head replayed on the series' last two episodes.
+    expect(report.doneHead).toBeNull();
+    expect(again.doneHead!.episodes).toBe(2);
+    expect(again.doneHead!.buckets[0]!.from).toBe(0);
+    expect(again.doneHead!.buckets.reduce((n, b) => n + b.steps, 0)).toBeGreaterThan(2);
+    expect(await readFile(again.files.table!, 'utf8')).toMatch(/M's done head on 2 recorded episodes \(\d deaths; the hazard sums to [\d.]+\)/);
 
     const png = await readFile(report.files.learningCurvePng!);
     expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');

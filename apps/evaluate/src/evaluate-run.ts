@@ -5,13 +5,13 @@ import { atomicWriteFile, atomicWriteJson, initBackend, readJsonFile, type Backe
 import { MetricsLogger } from '@worldmodels/core/progress';
 import { Rng } from '@worldmodels/core/rng';
 import {
-  CONTROLLER_FILE, ControllerLayout, ENV_KINDS, fixedActionCalibration, type CalibrationRow, INITIAL_Z_FILE, layoutOptionsFor, loadMemory, loadVision, makeDreamEnv, packageModulePath,
-  readRunConfig, stageDir, temperatureSuffix, type ControllerResult, type RunConfig,
+  CONTROLLER_FILE, ControllerLayout, doneHeadCheck, type DoneHeadCheck, ENV_KINDS, fixedActionCalibration, type CalibrationRow, INITIAL_Z_FILE, layoutOptionsFor, loadMemory, loadVision, makeDreamEnv, packageModulePath,
+  readRunConfig, SERIES_DIR, stageDir, temperatureSuffix, type ControllerResult, type RunConfig,
 } from '@worldmodels/world-model';
 import { writeDreamGif, writeReconstructionGif } from './gifs.js';
 import { linePlotSvg, type Series } from './plot/learning-curve-svg.js';
 import { svgToPng } from './plot/rasterize.js';
-import { calibrationTable, resultsTable, temperatureTable, type TableRow } from './results-table.js';
+import { calibrationTable, doneHeadTable, resultsTable, temperatureTable, type TableRow } from './results-table.js';
 
 export interface EvaluateRunOptions {
   /** Real-env episodes on fixed seeds (default: the run config's eval.episodes, paper 100). */
@@ -35,6 +35,11 @@ export interface EvaluateRunOptions {
    * disagree, M is wrong about a behaviour a dream-trained controller can exploit.
    */
   calibrate?: number;
+  /**
+   * Also replay this many of the series' last episodes through M (teacher forcing) and report
+   * when its done head fires against when each episode ended (0: not done, the default).
+   */
+  doneCheck?: number;
   backend?: BackendName | 'auto';
   log?: (line: string) => void;
 }
@@ -48,6 +53,8 @@ export interface EvalReport {
   dream: (Stats & { temperature: number; episodes: number }) | null;
   /** Fixed-action policies in the dream (at the run's τ) and in the real env (`calibrate`). */
   calibration: (CalibrationRow & { episodes: number })[] | null;
+  /** M's done head on the series' last episodes (`doneCheck`): the threshold's firings and the hazard by step. */
+  doneHead: Omit<DoneHeadCheck, 'perEpisode'> | null;
   /** The temperature table: controllers trained in the dream at each τ, scored there and in the real env. */
   temperatures: { temperature: number; generation: number; dream: Stats; real: Stats & { returns: number[] } }[];
   paper: { system: string; mean: number; std: number }[];
@@ -126,6 +133,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   let dream: EvalReport['dream'] = null;
   const temperatures: EvalReport['temperatures'] = [];
   let calibration: EvalReport['calibration'] = null;
+  let doneHead: EvalReport['doneHead'] = null;
   try {
     const dreamEnv = await makeDreamEnv(config, mdnrnn, join(dirs.series, INITIAL_Z_FILE));
     const canDream = config.env !== 'carracing' || mdnrnn.config.rewardHead;
@@ -140,6 +148,12 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
       const rows = fixedActionCalibration({ kind: config.env, dream: dreamEnv, zSize: config.vae.zSize, hiddenSize: mdnrnn.config.hiddenSize, episodes: episodesEach, seed, ...(maxSteps !== undefined && { maxSteps }) });
       calibration = rows.map((r) => ({ ...r, episodes: episodesEach }));
       for (const r of rows) log(`  ${r.action}: dream ${r.dream.mean.toFixed(1)} ± ${r.dream.std.toFixed(1)}, real ${r.real.mean.toFixed(1)} ± ${r.real.std.toFixed(1)}`);
+    }
+    if (options.doneCheck && mdnrnn.config.doneHead) {
+      log(`eval: M's done head on the series' last ${options.doneCheck} episodes (teacher forcing)`);
+      const { perEpisode: _perEpisode, ...check } = await doneHeadCheck({ mdnrnn, series: join(dirs.series, SERIES_DIR), donePositiveWeight: config.mdnrnn.donePositiveWeight, episodes: options.doneCheck });
+      doneHead = check;
+      log(`  ${check.episodes} episodes, ${check.deaths} deaths; M expects ${check.expectedDeaths.toFixed(1)}; threshold fired before the end in ${check.firedEarly} (median step ${check.medianEarlyFire ?? '—'}), missed ${check.missedDeaths} deaths`);
     }
     for (const s of sweep) {
       const atT = await makeDreamEnv(config, mdnrnn, join(dirs.series, INITIAL_Z_FILE), s.temperature);
@@ -189,7 +203,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   const rows: TableRow[] = [{ system: `This run: ${config.controller.form} controller, trained in the ${world}`, mean: stats.mean, std: stats.std, note: `${episodes} episodes${maxSteps !== undefined ? `, cut at ${maxSteps} steps` : ''}` }];
   if (dream) rows.push({ system: `This run in its own dream (τ = ${dream.temperature})`, mean: dream.mean, std: dream.std, note: 'dream score' });
   files.table = join(out, 'results.md');
-  await atomicWriteFile(files.table, resultsTable(config.env, rows) + (temperatures.length ? `\n${temperatureTable(temperatures)}` : '') + (calibration ? `\n${calibrationTable(calibration)}` : ''));
+  await atomicWriteFile(files.table, resultsTable(config.env, rows) + (temperatures.length ? `\n${temperatureTable(temperatures)}` : '') + (calibration ? `\n${calibrationTable(calibration)}` : '') + (doneHead ? `\n${doneHeadTable(doneHead)}` : ''));
   const report: EvalReport = {
     run: root,
     env: ENV_KINDS[config.env].envId,
@@ -198,6 +212,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
     real,
     dream,
     calibration,
+    doneHead,
     temperatures,
     paper: ENV_KINDS[config.env].paper,
     files,

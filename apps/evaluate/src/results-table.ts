@@ -31,3 +31,15 @@ export function calibrationTable(rows: { action: string; episodes: number; dream
   for (const r of rows) lines.push(`| ${r.action} | ${r.dream.mean.toFixed(0)} ± ${r.dream.std.toFixed(0)} | ${r.real.mean.toFixed(0)} ± ${r.real.std.toFixed(0)} | ${r.episodes} |`);
   return `${lines.join('\n')}\n`;
 }
+
+/** M's done head replayed on recorded episodes (`worldmodels eval --done-check`): firings and hazard by episode step. */
+export function doneHeadTable(check: { episodes: number; deaths: number; expectedDeaths: number; firedEarly: number; missedDeaths: number; medianEarlyFire: number | null; buckets: { from: number; to: number; steps: number; fireRate: number; hazard: number }[] }): string {
+  const lines = [
+    `M's done head on ${check.episodes} recorded episodes (${check.deaths} deaths; the hazard sums to ${check.expectedDeaths.toFixed(1)}): logit > 0 before the last step in ${check.firedEarly} (median step ${check.medianEarlyFire ?? '—'}), never on ${check.missedDeaths} deaths.`,
+    '',
+    '| episode steps | steps | logit > 0 | mean hazard |',
+    '|---|---|---|---|',
+  ];
+  for (const b of check.buckets) lines.push(`| ${b.from}–${b.to} | ${b.steps} | ${(100 * b.fireRate).toFixed(1)}% | ${b.hazard.toFixed(4)} |`);
+  return `${lines.join('\n')}\n`;
+}
