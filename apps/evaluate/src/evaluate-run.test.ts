@@ -63,6 +63,7 @@ describe('evaluateRun', () => {
     expect(exact.files).toContain('series/initial-z.npz');
     expect(exact.files.some((f) => f.startsWith('collect/'))).toBe(false);
     const replay = await evaluateRun(exact.out, { episodes: 3, gifs: false, log: quiet });
+    await expect(evaluateRun(exact.out, { episodes: 3, gifs: false, log: quiet, doneCheck: 2 })).rejects.toThrow(/--done-check needs the run's recorded series .*this run holds none/);
     expect(replay.real.returns).toEqual(report.real.returns);
     // float16: half the weight bytes, M's weights within half precision of the originals.
     const half = await exportAgent(run, join(run, 'export-f16'));

@@ -83,6 +83,10 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   for (const [stage, dir] of Object.entries(dirs)) {
     if (!existsSync(join(dir, 'DONE.json'))) throw new Error(`run ${root}: stage ${stage} is not done (${dir}); finish training first (worldmodels train ${config.env} --run ${runDir})`);
   }
+  // Checked before the long real-env episodes: an exported agent carries no series to replay.
+  if (options.doneCheck && !existsSync(join(dirs.series, SERIES_DIR, 'dataset.json'))) {
+    throw new Error(`--done-check needs the run's recorded series (${join(dirs.series, SERIES_DIR)}); this run holds none (an exported agent or a new-controller run keeps only the initial latents)`);
+  }
   const out = resolve(options.out ?? join(root, 'eval'));
   const episodes = options.episodes ?? config.eval.episodes;
   const seed = options.seed ?? config.eval.seed;
