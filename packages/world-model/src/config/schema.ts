@@ -153,6 +153,11 @@ export const iterativeSchema = z.strictObject({
   maxSteps: positiveInt.optional(),
   /** M's passes over the (aggregated) series in later rounds (default: mdnrnn.epochs). */
   mdnrnnEpochs: positiveInt.optional(),
+  /**
+   * M's training window in later rounds (default: mdnrnn.seqLen): once a round's agent lives
+   * longer than the windows, M never sees a whole episode, and its done head may learn a clock.
+   */
+  mdnrnnSeqLen: positiveInt.optional(),
 });
 
 export const DEFAULT_ITERATIVE: z.infer<typeof iterativeSchema> = { vision: 'retrain', aggregate: false, warmStart: false, explore: 0 };

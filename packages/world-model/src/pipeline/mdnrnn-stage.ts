@@ -18,11 +18,12 @@ export function mdnrnnStage(config: RunConfig, iteration: number): Stage {
   // Warm start (iterative procedure): begin from the previous round's M.
   const previous = later && config.iterative.warmStart ? stageName('mdnrnn', iteration - 1) : null;
   const epochs = later ? (config.iterative.mdnrnnEpochs ?? config.mdnrnn.epochs) : config.mdnrnn.epochs;
+  const seqLen = later ? (config.iterative.mdnrnnSeqLen ?? config.mdnrnn.seqLen) : config.mdnrnn.seqLen;
   return {
     name: stageName('mdnrnn', iteration),
     dir: stageDir('mdnrnn', iteration),
     inputs: previous ? [series, previous] : [series],
-    settings: { seed: config.seed, ...config.mdnrnn, epochs, checkpointEvery: undefined, ...(previous && { warmStart: previous }) },
+    settings: { seed: config.seed, ...config.mdnrnn, epochs, seqLen, checkpointEvery: undefined, ...(previous && { warmStart: previous }) },
     async run(ctx) {
       const c = config.mdnrnn;
       const result = await trainMDNRNN({
@@ -32,7 +33,7 @@ export function mdnrnnStage(config: RunConfig, iteration: number): Stage {
         epochs,
         ...(previous && { initialModel: join(ctx.inputs[previous]!, MODEL_DIR) }),
         batchSize: c.batchSize,
-        seqLen: c.seqLen,
+        seqLen,
         learningRate: c.learningRate,
         gradientClip: c.gradClip,
         seed: stageSeed(config.seed, 'mdnrnn', iteration),

@@ -114,7 +114,7 @@ describe('trainWorldModel (ci preset, end to end)', () => {
 
   it('iterative options: round 2 keeps V, explores while collecting, aggregates the series and warm-starts M', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wm-run-iter-'));
-    const iterative = { vision: 'keep' as const, aggregate: true, warmStart: true, explore: 0.5, episodes: 3, mdnrnnEpochs: 2, maxSteps: 7 };
+    const iterative = { vision: 'keep' as const, aggregate: true, warmStart: true, explore: 0.5, episodes: 3, mdnrnnEpochs: 2, mdnrnnSeqLen: 5, maxSteps: 7 };
     const config = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterations: 2, iterative } });
     const outcomes = await trainWorldModel(dir, config, { log: quiet });
     expect(outcomes.every((o) => o.status === 'ran')).toBe(true);
@@ -141,7 +141,9 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     }
     expect((await done('series')).summary.aggregated).toBe(series1.episodes.length);
     const m = await done('mdnrnn');
-    expect(m.settings).toMatchObject({ warmStart: 'mdnrnn', epochs: 2 });
+    expect(m.settings).toMatchObject({ warmStart: 'mdnrnn', epochs: 2, seqLen: 5 });
+    expect(JSON.parse(await readFile(join(dir, 'mdnrnn', 'DONE.json'), 'utf8')).settings.seqLen).toBe(config.mdnrnn.seqLen);
+    expect(config.mdnrnn.seqLen).not.toBe(5);
     expect(existsSync(join(dir, 'iter-2', 'controller', 'best.json'))).toBe(true);
   });
 
