@@ -1,4 +1,4 @@
-import { ENV_KINDS, type EnvKind } from '@worldmodels/world-model';
+import { ENV_KINDS, type DoneHeadCheck, type EnvKind } from '@worldmodels/world-model';
 
 export interface TableRow {
   system: string;
@@ -33,7 +33,7 @@ export function calibrationTable(rows: { action: string; episodes: number; dream
 }
 
 /** M's done head replayed on recorded episodes (`worldmodels eval --done-check`): firings and hazard by episode step. */
-export function doneHeadTable(check: { episodes: number; deaths: number; expectedDeaths: number; firedEarly: number; missedDeaths: number; medianEarlyFire: number | null; buckets: { from: number; to: number; steps: number; fireRate: number; hazard: number }[] }): string {
+export function doneHeadTable(check: Omit<DoneHeadCheck, 'perEpisode'>): string {
   const lines = [
     `M's done head on ${check.episodes} recorded episodes (${check.deaths} deaths; the hazard sums to ${check.expectedDeaths.toFixed(1)}): logit > 0 before the last step in ${check.firedEarly} (median step ${check.medianEarlyFire ?? '—'}), never on ${check.missedDeaths} deaths.`,
     '',

@@ -163,7 +163,7 @@ async function readSpans(dir: string, Z: number, A: number, limit: number | unde
     const pieces: Span[] = [];
     for (let k = 0; k + 1 < starts.length; k++) {
       const [s, e] = [starts[k]!, starts[k + 1]!];
-      pieces.push({ mu: (mu.data as Float32Array).slice(s * Z, e * Z), actions: Float32Array.from((actions.data as ArrayLike<number> & { slice(a: number, b: number): ArrayLike<number> }).slice(s * A, e * A)), died: dones.data[e - 1] === 1 });
+      pieces.push({ mu: (mu.data as Float32Array).slice(s * Z, e * Z), actions: (actions.data as Float32Array).slice(s * A, e * A), died: dones.data[e - 1] === 1 });
     }
     for (let k = pieces.length - 1; k >= 0 && (limit === undefined || spans.length < limit); k--) spans.push(pieces[k]!);
   }
