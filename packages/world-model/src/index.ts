@@ -4,6 +4,7 @@ export type { VisionModel, MemoryModel, MemoryState, MemoryOutput } from './mode
 export { mixtureNegLogLikelihood } from './models/mixture-nll.js';
 export { zeroState } from './models/memory-state.js';
 export { ControllerLayout, type ControllerForm, type ControllerLayoutOptions } from './controller/controller-layout.js';
+export { embedController, embeddedOutputWeight, initialControllerMean, readControllerParams, resolveControllerFile } from './controller/controller-init.js';
 export { actionAdapter, carRacingActions, takeCoverActions, takeCoverMove, type ActionAdapter } from './controller/action-adapter.js';
 export { WorldModelAgent, type WorldModelAgentOptions, type AgentStep } from './agent/world-model-agent.js';
 export { DreamEnv, type DreamDoneRule, type DreamEnvOptions, type DreamRolloutResult } from './dream/dream-env.js';

@@ -94,8 +94,11 @@ export const curiositySchema = z.strictObject({
 export const controllerSchema = z.strictObject({
   /** Train C in the real env (CarRacing, as the paper) or only in M's dream (TakeCover, as the paper). */
   mode: z.enum(['real', 'dream']),
-  /** linear: a = tanh(W·[z, h] + b); vonly: from z only; hidden: one tanh layer of `hiddenUnits`; doom: [z, c, h], one output, no bias. */
-  form: z.enum(['linear', 'vonly', 'hidden', 'doom']),
+  /**
+   * linear: a = tanh(W·[z, h] + b); vonly: from z only; hidden: one tanh layer of `hiddenUnits` on z;
+   * doom: [z, c, h], one output, no bias; mlp: one tanh layer of `hiddenUnits` on [z, c, h].
+   */
+  form: z.enum(['linear', 'vonly', 'hidden', 'doom', 'mlp']),
   hiddenUnits: positiveInt,
   algorithm: z.enum(['cmaes', 'sepcmaes', 'openes', 'pepg', 'ga']),
   popSize: positiveInt,
@@ -113,6 +116,13 @@ export const controllerSchema = z.strictObject({
   workers: nonNegativeInt,
   dream: dreamSchema,
   curiosity: curiositySchema,
+  /**
+   * Start the search mean from a trained controller instead of zeros: a controller file, or a
+   * directory holding `best.json` or `controller/best.json` (a run, an exported agent such as
+   * 'checkpoints/takecover'). The same form is copied; a doom or linear controller is embedded
+   * into an `mlp` so that it plays the same moves (see `embedController`).
+   */
+  init: z.string().min(1).optional(),
 });
 
 /**

@@ -7,8 +7,13 @@ import * as tf from '@tensorflow/tfjs-core';
  * - `hidden`: V only + one tanh hidden layer (paper's "V only + hidden layer", 40 units: 1,443);
  *   params = W1 [z, H], b1 (H), W2 [H, A], b2 (A).
  * - `doom`: a = tanh(W·[z, c, h]), one output, no bias (Doom reference: 1,088).
+ * - `mlp`: one tanh hidden layer of `hiddenUnits` on the doom input [z, c, h]:
+ *   a = tanh(W2·tanh(W1·[z, c, h] + b1) + b2); params = W1 [in, H], b1 (H), W2 [H, A], b2 (A)
+ *   (TakeCover, 16 units: 17,441). Not in the paper: a linear C can only split its one output into
+ *   parallel bands, while dodging ("move away from what lands near me") is not monotone in the
+ *   threat's position.
  */
-export type ControllerForm = 'linear' | 'vonly' | 'hidden' | 'doom';
+export type ControllerForm = 'linear' | 'vonly' | 'hidden' | 'doom' | 'mlp';
 
 export interface ControllerLayoutOptions {
   form: ControllerForm;
@@ -16,7 +21,7 @@ export interface ControllerLayoutOptions {
   hiddenSize: number;
   /** Controller outputs (CarRacing 3; TakeCover 1). */
   outputs: number;
-  /** Units of the `hidden` form (default 40). */
+  /** Units of the `hidden` and `mlp` forms (default 40). */
   hiddenUnits?: number;
 }
 
@@ -51,8 +56,10 @@ export class ControllerLayout {
         this.paramCount = outputs + this.inputSize * outputs;
         break;
       case 'hidden':
-        this.inputSize = zSize;
-        this.paramCount = zSize * this.hiddenUnits + this.hiddenUnits + this.hiddenUnits * outputs + outputs;
+      case 'mlp':
+        if (!Number.isInteger(this.hiddenUnits) || this.hiddenUnits < 1) throw new Error(`controller hiddenUnits must be a positive integer, got ${this.hiddenUnits}`);
+        this.inputSize = form === 'hidden' ? zSize : zSize + 2 * hiddenSize;
+        this.paramCount = this.inputSize * this.hiddenUnits + this.hiddenUnits + this.hiddenUnits * outputs + outputs;
         break;
       case 'doom':
         if (outputs !== 1) throw new Error(`the doom controller form has one output, got outputs=${outputs}`);
@@ -60,7 +67,7 @@ export class ControllerLayout {
         this.paramCount = this.inputSize;
         break;
       default:
-        throw new Error(`unknown controller form '${String(form)}'; use linear, vonly, hidden or doom`);
+        throw new Error(`unknown controller form '${String(form)}'; use linear, vonly, hidden, doom or mlp`);
     }
   }
 
@@ -70,6 +77,7 @@ export class ControllerLayout {
       case 'linear':
         return tf.concat([z, h], 1) as tf.Tensor2D; // [B, z + hidden]
       case 'doom':
+      case 'mlp':
         return tf.concat([z, c, h], 1) as tf.Tensor2D; // [B, z + 2·hidden]
       default:
         return z.clone(); // [B, z]
@@ -94,7 +102,8 @@ export class ControllerLayout {
           const W = tf.reshape(tf.slice(params, [0, A], [P, I * A]), [P, I, A]); // [P, I, A]
           return tf.tanh(tf.add(tf.matMul(x, W), b)) as tf.Tensor3D; // [P, E, A]
         }
-        case 'hidden': {
+        case 'hidden':
+        case 'mlp': {
           const H = this.hiddenUnits;
           let o = 0;
           const W1 = tf.reshape(tf.slice(params, [0, o], [P, I * H]), [P, I, H]); // [P, I, H]

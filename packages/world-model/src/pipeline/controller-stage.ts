@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { EvaluationPool, evaluatePopulation } from '@worldmodels/controller-es';
 import { Rng } from '@worldmodels/core/rng';
 import type { RunConfig } from '../config/schema.js';
+import { initialControllerMean } from '../controller/controller-init.js';
 import { ControllerLayout } from '../controller/controller-layout.js';
 import { loadMemory } from '../models/load-models.js';
 import { packageModulePath } from '../module-paths.js';
@@ -42,8 +43,9 @@ export function controllerStage(config: RunConfig, iteration: number, sweepTempe
     async run(ctx) {
       const seed = stageSeed(config.seed, 'controller', iteration);
       const layout = new ControllerLayout(layoutOptionsFor(config));
-      const es = makeStrategy(c, layout.paramCount, seed);
-      ctx.log(`controller: ${layout.form} with ${layout.paramCount} parameters, ${es.type} population ${es.popSize}, trained in the ${c.mode === 'real' ? 'real env' : 'dream'}`);
+      const mean = c.init === undefined ? undefined : await initialControllerMean(layout, c.init, new Rng(seed).derive('init'));
+      const es = makeStrategy(c, layout.paramCount, seed, mean);
+      ctx.log(`controller: ${layout.form} with ${layout.paramCount} parameters, ${es.type} population ${es.popSize}, trained in the ${c.mode === 'real' ? 'real env' : 'dream'}${c.init === undefined ? '' : `, starting from ${c.init}`}`);
       let result: ControllerResult & { generations: number; stepsSpent: number };
       if (c.mode === 'dream') {
         const m = await loadMemory(ctx.inputs[mdnrnn]!);

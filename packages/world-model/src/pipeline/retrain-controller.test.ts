@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../config/resolve-config.js';
 import type { RunConfig } from '../config/schema.js';
+import { embeddedOutputWeight } from '../controller/controller-init.js';
 import { loadMemory, loadVision } from '../models/load-models.js';
 import { exportAgent } from './export-agent.js';
 import { retrainController } from './retrain-controller.js';
@@ -57,6 +58,21 @@ describe('retrainController', () => {
       /the V and M of .* are kept: vae\.zSize differ/,
     );
     await expect(retrainController(source, source, hotter, { log: quiet })).rejects.toThrow(/must differ from its source/);
+
+    // controller.init: an mlp controller whose search starts from the source's doom controller.
+    // With a vanishing σ the search stays on the embedding: unit 0 carries the doom readout.
+    const doomParams: number[] = JSON.parse(await readFile(join(source, 'controller', 'best.json'), 'utf8')).params;
+    const mlpConfig: RunConfig = { ...config, controller: { ...config.controller, form: 'mlp', hiddenUnits: 3, algorithm: 'sepcmaes', sigma: 1e-9, generations: 1, evalEvery: 1, init: source } };
+    const lines: string[] = [];
+    await retrainController(source, join(out, '..', 'mlp'), mlpConfig, { log: (line) => lines.push(line) });
+    expect(lines.some((l) => l.includes(`mlp with ${40 * 3 + 3 + 3 + 1} parameters`) && l.includes(`starting from ${source}`))).toBe(true);
+    const mlp: number[] = JSON.parse(await readFile(join(out, '..', 'mlp', 'controller', 'best.json'), 'utf8')).params;
+    expect(mlp).toHaveLength(40 * 3 + 3 + 3 + 1);
+    for (let i = 0; i < 40; i++) expect(mlp[i * 3]).toBeCloseTo(doomParams[i]!, 6);
+    expect(mlp[40 * 3 + 3]).toBeCloseTo(embeddedOutputWeight(1), 6);
+    await expect(retrainController(source, join(out, '..', 'mlp-bad'), { ...mlpConfig, controller: { ...mlpConfig.controller, init: join(source, 'nowhere') } }, { log: quiet })).rejects.toThrow(
+      /controller\.init: .*nowhere does not exist/,
+    );
   });
 
   it('works from an exported agent (float16 V and M)', async () => {
