@@ -32,6 +32,12 @@ describe('evaluateRun', () => {
     // Fixed seeds: the same scores again.
     const again = await evaluateRun(run, { episodes: 3, gifs: false, log: quiet, out: join(run, 'eval-2'), calibrate: 2, doneCheck: 2 });
     expect(again.real.returns).toEqual(report.real.returns);
+    expect(again.real.z).toBe('sample');
+    // The z = μ ablation is recorded in the report and the table.
+    const meanZ = await evaluateRun(run, { episodes: 2, gifs: false, dream: false, zMean: true, log: quiet, out: join(run, 'eval-mean-z') });
+    expect(meanZ.real.z).toBe('mean');
+    expect(meanZ.real.returns).toHaveLength(2);
+    expect(await readFile(meanZ.files.table!, 'utf8')).toMatch(/\*\* \| 2 episodes[^|]*, z = μ \(ablation\) \|/);
     expect(report.calibration).toBeNull();
     // Fixed actions in the dream and the real env: STAY in the real env is hit by every aimed fireball.
     expect(again.calibration!.map((r) => r.action)).toEqual(['LEFT', 'STAY', 'RIGHT']);

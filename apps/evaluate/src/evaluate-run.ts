@@ -40,6 +40,8 @@ export interface EvaluateRunOptions {
    * when its done head fires against when each episode ended (0: not done, the default).
    */
   doneCheck?: number;
+  /** Feed C and M V's μ instead of a sampled z in the real episodes (an ablation; default false, as the paper). */
+  zMean?: boolean;
   backend?: BackendName | 'auto';
   log?: (line: string) => void;
 }
@@ -49,7 +51,8 @@ export interface EvalReport {
   env: string;
   iteration: number;
   controller: { source: string; trainingScore: number; generation: number; parameters: number; form: string; mode: string };
-  real: { episodes: number; seed: number; maxSteps: number | null; mean: number; std: number; min: number; max: number; returns: number[]; seconds: number };
+  /** `z`: what C and M were fed, V's sampled z (the paper) or its μ (`zMean`). */
+  real: { episodes: number; seed: number; maxSteps: number | null; z: 'sample' | 'mean'; mean: number; std: number; min: number; max: number; returns: number[]; seconds: number };
   dream: (Stats & { temperature: number; episodes: number }) | null;
   /** Fixed-action policies in the dream (at the run's τ) and in the real env (`calibrate`). */
   calibration: (CalibrationRow & { episodes: number })[] | null;
@@ -105,7 +108,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   const pool = new EvaluationPool({
     makeWorker: {
       module: packageModulePath('train/real-env-evaluator'),
-      options: { kind: config.env, vaeDir: dirs.vae, mdnrnnDir: dirs.mdnrnn, layout: layoutOptions, backend: choice.name, ...(maxSteps !== undefined && { maxSteps }) },
+      options: { kind: config.env, vaeDir: dirs.vae, mdnrnnDir: dirs.mdnrnn, layout: layoutOptions, backend: choice.name, useMean: options.zMean === true, ...(maxSteps !== undefined && { maxSteps }) },
     },
     workers,
   });
@@ -128,7 +131,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
     await pool.close();
   }
   const stats = summarize(returns);
-  const real = { episodes, seed, maxSteps: maxSteps ?? null, ...stats, returns, seconds: (Date.now() - t0) / 1000 };
+  const real = { episodes, seed, maxSteps: maxSteps ?? null, z: options.zMean === true ? ('mean' as const) : ('sample' as const), ...stats, returns, seconds: (Date.now() - t0) / 1000 };
   log(`eval: real env ${stats.mean.toFixed(1)} ± ${stats.std.toFixed(1)} over ${episodes} episodes`);
 
   // 2. Dream score, GIFs.
@@ -204,7 +207,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   await atomicWriteFile(files.learningCurvePng, svgToPng(svg));
 
   // 4. Table and report.
-  const rows: TableRow[] = [{ system: `This run: ${config.controller.form} controller, trained in the ${world}`, mean: stats.mean, std: stats.std, note: `${episodes} episodes${maxSteps !== undefined ? `, cut at ${maxSteps} steps` : ''}` }];
+  const rows: TableRow[] = [{ system: `This run: ${config.controller.form} controller, trained in the ${world}`, mean: stats.mean, std: stats.std, note: `${episodes} episodes${maxSteps !== undefined ? `, cut at ${maxSteps} steps` : ''}${options.zMean === true ? ', z = μ (ablation)' : ''}` }];
   if (dream) rows.push({ system: `This run in its own dream (τ = ${dream.temperature})`, mean: dream.mean, std: dream.std, note: 'dream score' });
   files.table = join(out, 'results.md');
   await atomicWriteFile(files.table, resultsTable(config.env, rows) + (temperatures.length ? `\n${temperatureTable(temperatures)}` : '') + (calibration ? `\n${calibrationTable(calibration)}` : '') + (doneHead ? `\n${doneHeadTable(doneHead)}` : ''));

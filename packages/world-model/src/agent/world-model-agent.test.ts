@@ -121,6 +121,31 @@ describe('WorldModelAgent', () => {
     agent.dispose();
   });
 
+  it('samples z from V (seeded) unless useMean feeds it μ', () => {
+    const layout = new ControllerLayout({ form: 'doom', zSize: 3, hiddenSize: 1, outputs: 1 });
+    const make = (useMean: boolean, seed: number) =>
+      new WorldModelAgent({
+        vae: new ToyVision({ zSize: 3, logvar: 0 }), // σ = 1: a sample is far from μ
+        mdnrnn: new ToyMemory({ zSize: 3, actionSize: 1, hiddenSize: 1 }),
+        layout,
+        params: [0.1, 0.2, 0.3, 0.4, 0.5],
+        actions: takeCoverActions,
+        rng: new Rng(seed),
+        useMean,
+      });
+    const before = tf.memory().numTensors;
+    const mu = [1, 2, 3].map((d) => Math.fround(d * (128 / 255))); // ToyVision: μ_d = (d + 1) · mean(x)
+    const [mean, sampled, same, other] = [make(true, 1), make(false, 1), make(false, 1), make(false, 2)];
+    const zOf = (agent: WorldModelAgent) => Array.from(agent.act(flat(128)).z);
+    zOf(mean).forEach((v, d) => expect(v).toBeCloseTo(mu[d]!, 6));
+    const z = zOf(sampled);
+    expect(z.some((v, d) => Math.abs(v - mu[d]!) > 0.05)).toBe(true);
+    expect(zOf(same)).toEqual(z);
+    expect(zOf(other)).not.toEqual(z);
+    for (const agent of [mean, sampled, same, other]) agent.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('rejects frames of the wrong size and mismatched models', () => {
     const layout = new ControllerLayout({ form: 'linear', zSize: 2, hiddenSize: 2, outputs: 3 });
     const agent = new WorldModelAgent({

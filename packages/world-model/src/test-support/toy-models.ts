@@ -7,15 +7,18 @@ import type { MemoryModel, MemoryOutput, MemoryState, VisionModel } from '../mod
  * their own packages; here we test the order and wiring of the agent and the dream).
  */
 
-/** V: mu_d = (d + 1) · mean(x); logvar = −100 (so a sampled z equals mu to ~1e-22); decode: grey frames of value sigmoid(z₀). */
+/**
+ * V: mu_d = (d + 1) · mean(x); logvar = −100 by default (so a sampled z equals mu to ~1e-22) or
+ * `config.logvar`; decode: grey frames of value sigmoid(z₀).
+ */
 export class ToyVision implements VisionModel {
-  constructor(readonly config: { zSize: number }) {}
+  constructor(readonly config: { zSize: number; logvar?: number }) {}
   encode(x: tf.Tensor): { mu: tf.Tensor2D; logvar: tf.Tensor2D } {
     return tf.tidy(() => {
       const B = x.shape[0]!;
       const m = tf.mean(tf.reshape(x, [B, -1]), 1, true); // [B, 1]
       const scale = tf.range(1, this.config.zSize + 1).reshape([1, this.config.zSize]); // [1, Z]
-      return { mu: tf.mul(m, scale) as tf.Tensor2D, logvar: tf.fill([B, this.config.zSize], -100) as tf.Tensor2D };
+      return { mu: tf.mul(m, scale) as tf.Tensor2D, logvar: tf.fill([B, this.config.zSize], this.config.logvar ?? -100) as tf.Tensor2D };
     });
   }
   sample(mu: tf.Tensor, logvar: tf.Tensor, rng?: Rng): tf.Tensor2D {

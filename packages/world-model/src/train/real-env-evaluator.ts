@@ -18,6 +18,8 @@ export interface RealEnvEvaluatorOptions {
   maxSteps?: number;
   /** Adds weight × the episode's summed surprise −log p(z_{t+1} | …) to its return (curiosity). */
   curiosityWeight?: number;
+  /** Feed C and M V's μ instead of a sampled z (the agent's `useMean` ablation). */
+  useMean?: boolean;
   backend?: BackendName | 'auto';
 }
 
@@ -34,7 +36,7 @@ export async function createEvaluator(options: RealEnvEvaluatorOptions): Promise
   const env = makeAgentEnv(options.kind);
   const curiosity = options.curiosityWeight ?? 0;
   return (params, seed) => {
-    const agent = new WorldModelAgent({ vae, mdnrnn, layout, params, actions: actionAdapter(options.kind), rng: new Rng(seed).derive('agent'), curiosity: curiosity > 0 });
+    const agent = new WorldModelAgent({ vae, mdnrnn, layout, params, actions: actionAdapter(options.kind), rng: new Rng(seed).derive('agent'), curiosity: curiosity > 0, useMean: options.useMean === true });
     try {
       const episode = runAgentEpisode(env, agent, { seed, ...(options.maxSteps !== undefined && { maxSteps: options.maxSteps }) });
       return episode.return + curiosity * episode.surprise;
