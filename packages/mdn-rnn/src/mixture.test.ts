@@ -3,7 +3,7 @@ import { Rng } from '@worldmodels/core/rng';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MDNRNN } from './mdn-rnn.js';
 import { LOG_SQRT_TWO_PI, mixtureNegLogLikelihood, splitMixture, weightedSigmoidCrossEntropy } from './mixture.js';
-import { sampleMixture } from './sample-mixture.js';
+import { sampleMixture, sampleMixtureWithNoise } from './sample-mixture.js';
 import { useTestBackend } from './test-backend.js';
 
 beforeAll(async () => {
@@ -69,6 +69,36 @@ describe('mixture density', () => {
     expect(top / 2000).toBeGreaterThan(0.45);
     expect(top / 2000).toBeLessThan(0.55);
     tf.dispose([logmix, mean, logstd, exact]);
+  });
+
+  it('draws the same z from given random numbers as from the stream that would give them', () => {
+    const logmix = tf.log(tf.tensor3d([[[0.2, 0.3, 0.5], [0.6, 0.3, 0.1]], [[0.1, 0.1, 0.8], [1 / 3, 1 / 3, 1 / 3]]])); // [2, 2, 3]
+    const mean = tf.tensor3d([[[-2, 0.5, 1.5], [-3, 4, 8]], [[1, 2, 3], [4, 5, 6]]]);
+    const logstd = tf.fill([2, 2, 3], -0.5) as tf.Tensor3D;
+    const params = { logmix, mean, logstd };
+    for (const t of [0.5, 1, 1.3]) {
+      const fromStream = sampleMixture(params, t, new Rng(7));
+      const numbers = new Rng(7);
+      const uniform: number[] = [];
+      const normal: number[] = [];
+      for (let row = 0; row < 4; row++) {
+        uniform.push(numbers.random());
+        normal.push(numbers.normal());
+      }
+      const given = sampleMixtureWithNoise(params, t, { uniform, normal });
+      expect(Array.from(given.dataSync())).toEqual(Array.from(fromStream.dataSync()));
+      tf.dispose([fromStream, given]);
+    }
+    // Inverse CDF at τ = 1 with ε = 0: row 0's weights 0.2 | 0.3 | 0.5 → u 0.1 → k 0, u 0.45 → k 1, u 0.51 → k 2.
+    for (const [u, want] of [[0.1, -2], [0.45, 0.5], [0.51, 1.5], [0.999, 1.5]] as const) {
+      const z = sampleMixtureWithNoise(params, 1, { uniform: [u, 0, 0, 0], normal: [0, 0, 0, 0] });
+      expect(z.dataSync()[0]).toBeCloseTo(want, 6);
+      z.dispose();
+    }
+    expect(() => sampleMixtureWithNoise(params, 1, { uniform: [0.5], normal: [0, 0, 0, 0] })).toThrow(/needs 4 uniforms and normals \(B 2 × z 2\), got 1 and 4/);
+    const nan = tf.fill([2, 2, 3], NaN) as tf.Tensor3D;
+    expect(() => sampleMixture({ logmix: nan, mean, logstd }, 1, new Rng(1))).toThrow(/mixture weights of row 0 are not finite/);
+    tf.dispose([logmix, mean, logstd, nan]);
   });
 });
 

@@ -43,19 +43,22 @@ describe('resolveRunConfig', () => {
     await expect(resolveRunConfig({ env: 'carracing', file: '/nonexistent/wm.json' })).rejects.toThrow(/config file not found: \/nonexistent\/wm.json/);
   });
 
-  it("takes the dream's done rule and hands it, with M's positive weight, to the dream", async () => {
+  it("takes the dream's done rule and common random numbers and hands them, with M's positive weight, to the dream", async () => {
     await useTestBackend();
     const plain = await resolveRunConfig({ env: 'takecover', preset: 'tiny' });
-    const sampled = await resolveRunConfig({ env: 'takecover', preset: 'tiny', overrides: { controller: { dream: { done: 'sample' } }, mdnrnn: { donePositiveWeight: 4 } } });
+    const sampled = await resolveRunConfig({ env: 'takecover', preset: 'tiny', overrides: { controller: { dream: { done: 'sample', commonRandomNumbers: true } }, mdnrnn: { donePositiveWeight: 4 } } });
+    await expect(resolveRunConfig({ env: 'takecover', overrides: { controller: { dream: { commonRandomNumbers: 'yes' as never } } } })).rejects.toThrow(/controller\.dream\.commonRandomNumbers/);
     await expect(resolveRunConfig({ env: 'takecover', overrides: { controller: { dream: { done: 'coin' as never } } } })).rejects.toThrow(/controller\.dream\.done/);
     const dir = await mkdtemp(join(tmpdir(), 'wm-dream-'));
     const initial = join(dir, 'initial-z.npz');
     await writeNpz(initial, { mu: ndarray('float32', [2, 64], new Float32Array(2 * 64)), logvar: ndarray('float32', [2, 64], new Float32Array(2 * 64)) });
     const mdnrnn = new ToyMemory({ zSize: 64, actionSize: 1, hiddenSize: 4, doneLogit: Math.log(4) + 100 });
     expect((await makeDreamEnv(plain, mdnrnn, initial)).doneRule).toBe('threshold');
+    expect((await makeDreamEnv(plain, mdnrnn, initial)).options.commonRandomNumbers).toBe(false);
     const dream = await makeDreamEnv(sampled, mdnrnn, initial);
     expect(dream.doneRule).toBe('sample');
     expect(dream.options.donePositiveWeight).toBe(4);
+    expect(dream.options.commonRandomNumbers).toBe(true);
   });
 
   it('deep-merges objects and replaces everything else', () => {

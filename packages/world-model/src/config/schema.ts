@@ -83,6 +83,12 @@ export const dreamSchema = z.strictObject({
    * log `mdnrnn.donePositiveWeight`).
    */
   done: z.enum(['threshold', 'sample']).optional(),
+  /**
+   * Common random numbers while training in the dream: episode e of every candidate of a
+   * generation gets the same initial latent, mixture draws and death draws (PEGASUS), so the
+   * candidates' fitnesses differ by what they do, not by luck. Default false.
+   */
+  commonRandomNumbers: z.boolean().optional(),
 });
 
 /** Curiosity: an intrinsic reward −log p(z_{t+1} | z_t, a_t, h_t) from M, added with a weight. */

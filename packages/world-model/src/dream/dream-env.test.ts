@@ -75,6 +75,41 @@ describe('DreamEnv', () => {
     expect(new Set(new DreamEnv(options).rollout(layout, xs, 4, new Rng(7)).lengths)).toEqual(new Set([400]));
   });
 
+  it('gives episode e of every candidate the same random numbers under commonRandomNumbers', () => {
+    const p = 0.05;
+    const doneLogit = Math.log(10) + Math.log(p / (1 - p));
+    // A real mixture (logmix of 0.999 / 0.001), σ e^-1, deaths drawn at 5% a step.
+    const mdnrnn = new ToyMemory({ zSize, actionSize: 1, hiddenSize, doneLogit });
+    const layout = new ControllerLayout({ form: 'doom', zSize, hiddenSize, outputs: 1 });
+    const [x] = candidates(layout, 1, 4);
+    const options = { mdnrnn, initial, actions: takeCoverActions, temperature: 1.15, maxSteps: 200, reward: 'survival' as const, done: 'sample' as const, donePositiveWeight: 10 };
+    const common = new DreamEnv({ ...options, commonRandomNumbers: true });
+    const before = tf.memory().numTensors;
+    // Three copies of one controller: with common numbers every copy lives exactly as long in episode e.
+    const E = 50;
+    const r = common.rollout(layout, [x!, x!, x!], E, new Rng(9), { record: true });
+    expect(tf.memory().numTensors).toBe(before);
+    const member = (lengths: Int32Array, m: number) => Array.from(lengths.subarray(m * E, (m + 1) * E));
+    expect(member(r.lengths, 1)).toEqual(member(r.lengths, 0));
+    expect(member(r.lengths, 2)).toEqual(member(r.lengths, 0));
+    expect(new Set(member(r.lengths, 0)).size).toBeGreaterThan(10); // but episodes differ from each other
+    expect(Array.from(common.rollout(layout, [x!, x!, x!], E, new Rng(9)).lengths)).toEqual(Array.from(r.lengths)); // seeded
+    // Without them the copies' luck differs.
+    const own = new DreamEnv(options).rollout(layout, [x!, x!, x!], E, new Rng(9));
+    expect(member(own.lengths, 1)).not.toEqual(member(own.lengths, 0));
+    // The latents are shared too: with rewards from the head (continuous in C's outputs, so in z),
+    // copies of one controller collect the very same return in episode e, to the last bit.
+    const heads = new ToyMemory({ zSize, actionSize: 3, hiddenSize, rewardScale: 1 });
+    const linear = new ControllerLayout({ form: 'linear', zSize, hiddenSize, outputs: 3 });
+    const [y] = candidates(linear, 1, 5);
+    const rewarded = { mdnrnn: heads, initial, actions: carRacingActions, temperature: 1.15, maxSteps: 30, reward: 'head' as const };
+    const shared = new DreamEnv({ ...rewarded, commonRandomNumbers: true }).rollout(linear, [y!, y!], 4, new Rng(3)).returns;
+    expect(Array.from(shared.subarray(4, 8))).toEqual(Array.from(shared.subarray(0, 4)));
+    expect(new Set(shared.subarray(0, 4)).size).toBe(4);
+    const apart = new DreamEnv(rewarded).rollout(linear, [y!, y!], 4, new Rng(3)).returns;
+    expect(Array.from(apart.subarray(4, 8))).not.toEqual(Array.from(apart.subarray(0, 4)));
+  });
+
   it('refuses an unknown done rule or a bad positive weight', () => {
     const mdnrnn = new ToyMemory({ zSize, actionSize: 1, hiddenSize, doneLogit: 0 });
     const options = { mdnrnn, initial, actions: takeCoverActions, temperature: 1, maxSteps: 10, reward: 'survival' as const };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@worldmodels/core/rng';
+import { sampleMixtureWithNoise } from '@worldmodels/mdn-rnn';
 import type { ActionAdapter } from '../controller/action-adapter.js';
 import type { ControllerLayout } from '../controller/controller-layout.js';
 import { disposeOutputHeads, disposeState, zeroState } from '../models/memory-state.js';
@@ -30,6 +31,15 @@ export interface DreamEnvOptions {
   donePositiveWeight?: number;
   /** Adds weight · (−log p(z_{t+1} | z_t, a_t, h_t)) to each step's reward: curiosity. */
   curiosityWeight?: number;
+  /**
+   * Common random numbers (PEGASUS, Ng & Jordan 2000): episode e of every candidate gets the same
+   * random numbers — its initial latent, each step's mixture draws (a uniform for the component,
+   * a normal for the offset, per z dimension) and its death draws. Two candidates then differ in
+   * fitness only through what they do, not through luck, so an evolution strategy compares them
+   * with far less noise. Draws use @worldmodels/mdn-rnn's mixture sampler on M's outputs (not
+   * `mdnrnn.sample`). Default false: each episode its own numbers.
+   */
+  commonRandomNumbers?: boolean;
 }
 
 /** How M's done head ends a dream episode (see {@link DreamEnvOptions.done}). */
@@ -104,7 +114,9 @@ export class DreamEnv {
       flat.set(Array.from(c), p * layout.paramCount);
     });
     const params = tf.tensor2d(flat, [P, layout.paramCount]); // [P, D]
-    let z = this.initialZ(B, rng); // [B, Z]
+    const common = this.options.commonRandomNumbers === true;
+    // With common random numbers, episode e's draws are made once and shared by every member p (row p·E + e).
+    let z = common ? tileMembers(this.initialZ(E, rng), P) : this.initialZ(B, rng); // [B, Z]
     let state: MemoryState = zeroState(B, mdnrnn.config.hiddenSize);
     const returns = new Float64Array(B);
     const lengths = new Int32Array(B);
@@ -131,7 +143,7 @@ export class DreamEnv {
         tf.dispose([memoryAction, ...(restart ? [restart] : [])]);
         disposeState(state);
         state = out.state;
-        const next = mdnrnn.sample(out, temperature, rng); // [B, Z]
+        const next = common ? sampleMixtureWithNoise(out, temperature, commonMixtureNoise(rng, P, E, Z)) : mdnrnn.sample(out, temperature, rng); // [B, Z]
         const sampled = this.useDoneHead && out.doneLogit !== undefined && this.doneRule === 'sample';
         const { reward, done } = tf.tidy(() => {
           let r: tf.Tensor1D;
@@ -154,9 +166,10 @@ export class DreamEnv {
         z = next;
         steps += B;
         const last = t === maxSteps - 1;
+        // Sampled deaths draw one uniform per episode each step (finished ones too): the stream stays aligned.
+        const deathDraws = sampled && common ? Float64Array.from({ length: E }, () => rng.uniform()) : undefined;
         for (let b = 0; b < B; b++) {
-          // Sampled deaths draw one uniform per episode each step (finished ones too): the stream stays aligned.
-          const ends = sampled ? rng.uniform() < done[b]! : done[b]! > 0.5;
+          const ends = sampled ? (deathDraws ? deathDraws[b % E]! : rng.uniform()) < done[b]! : done[b]! > 0.5;
           if (!alive[b]) continue;
           returns[b] = returns[b]! + reward[b]!;
           lengths[b] = lengths[b]! + 1;
@@ -186,7 +199,7 @@ export class DreamEnv {
     return { fitness, steps: r.steps, meanLength: total / r.lengths.length };
   }
 
-  /** z₀ ~ N(mu, exp(logvar)) of randomly chosen initial latents: [B, Z]. */
+  /** z₀ ~ N(mu, exp(logvar)) of randomly chosen initial latents: [B, Z] (n = B rows). */
   private initialZ(B: number, rng: Rng): tf.Tensor2D {
     const { initial } = this.options;
     const Z = initial.zSize;
@@ -203,4 +216,27 @@ export class DreamEnv {
       return tf.add(tf.tensor2d(mu, [B, Z]), tf.mul(tf.exp(tf.mul(tf.tensor2d(logvar, [B, Z]), 0.5)), eps)) as tf.Tensor2D; // [B, Z]
     });
   }
+}
+
+/** [E, Z] → [P·E, Z]: row p·E + e is row e (member-major, as the batch is laid out). Disposes its input. */
+function tileMembers(rows: tf.Tensor2D, P: number): tf.Tensor2D {
+  const tiled = tf.tile(rows, [P, 1]) as tf.Tensor2D; // [P·E, Z]
+  rows.dispose();
+  return tiled;
+}
+
+/** One step's mixture noise drawn for E episodes (uniform, normal per z dimension, in stream order) and shared by P members. */
+function commonMixtureNoise(rng: Rng, P: number, E: number, Z: number): { uniform: Float64Array; normal: Float64Array } {
+  const n = E * Z;
+  const uniform = new Float64Array(P * n);
+  const normal = new Float64Array(P * n);
+  for (let i = 0; i < n; i++) {
+    uniform[i] = rng.random();
+    normal[i] = rng.normal();
+  }
+  for (let p = 1; p < P; p++) {
+    uniform.copyWithin(p * n, 0, n);
+    normal.copyWithin(p * n, 0, n);
+  }
+  return { uniform, normal };
 }

@@ -29,6 +29,7 @@ export async function makeDreamEnv(config: RunConfig, mdnrnn: MemoryModel, initi
     curiosityWeight: config.controller.curiosity.weight,
     done: config.controller.dream.done ?? 'threshold',
     donePositiveWeight: config.mdnrnn.donePositiveWeight,
+    commonRandomNumbers: config.controller.dream.commonRandomNumbers === true,
   });
 }
 
