@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportAgent, loadMemory, resolveRunConfig, trainWorldModel } from '@worldmodels/world-model';
@@ -71,6 +71,14 @@ describe('evaluateRun', () => {
     const replay = await evaluateRun(exact.out, { episodes: 3, gifs: false, log: quiet });
     await expect(evaluateRun(exact.out, { episodes: 3, gifs: false, log: quiet, doneCheck: 2 })).rejects.toThrow(/--done-check needs the run's recorded series .*this run holds none/);
     expect(replay.real.returns).toEqual(report.real.returns);
+    // A run whose M has no done head is refused too, before any episode is played.
+    const configFile = join(run, 'config.json');
+    const original = await readFile(configFile, 'utf8');
+    const noHead = JSON.parse(original);
+    noHead.mdnrnn.doneHead = false;
+    await writeFile(configFile, JSON.stringify(noHead));
+    await expect(evaluateRun(run, { episodes: 3, gifs: false, log: quiet, doneCheck: 2 })).rejects.toThrow(/--done-check needs M with a done head; this run's M has none/);
+    await writeFile(configFile, original);
     // float16: half the weight bytes, M's weights within half precision of the originals.
     const half = await exportAgent(run, join(run, 'export-f16'));
     const bin = (dir: string) => readFile(join(dir, 'mdnrnn', 'model', 'weights.bin'));

@@ -86,7 +86,11 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   for (const [stage, dir] of Object.entries(dirs)) {
     if (!existsSync(join(dir, 'DONE.json'))) throw new Error(`run ${root}: stage ${stage} is not done (${dir}); finish training first (worldmodels train ${config.env} --run ${runDir})`);
   }
-  // Checked before the long real-env episodes: an exported agent carries no series to replay.
+  // Checked before the long real-env episodes: an M without a done head has nothing to check, and
+  // an exported agent carries no series to replay.
+  if (options.doneCheck && !config.mdnrnn.doneHead) {
+    throw new Error(`--done-check needs M with a done head; this run's M has none (mdnrnn.doneHead is false)`);
+  }
   if (options.doneCheck && !existsSync(join(dirs.series, SERIES_DIR, 'dataset.json'))) {
     throw new Error(`--done-check needs the run's recorded series (${join(dirs.series, SERIES_DIR)}); this run holds none (an exported agent or a new-controller run keeps only the initial latents)`);
   }
@@ -156,7 +160,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
       calibration = rows.map((r) => ({ ...r, episodes: episodesEach }));
       for (const r of rows) log(`  ${r.action}: dream ${r.dream.mean.toFixed(1)} ± ${r.dream.std.toFixed(1)}, real ${r.real.mean.toFixed(1)} ± ${r.real.std.toFixed(1)}`);
     }
-    if (options.doneCheck && mdnrnn.config.doneHead) {
+    if (options.doneCheck) {
       log(`eval: M's done head on the series' last ${options.doneCheck} episodes (teacher forcing)`);
       const { perEpisode: _perEpisode, ...check } = await doneHeadCheck({ mdnrnn, series: join(dirs.series, SERIES_DIR), donePositiveWeight: config.mdnrnn.donePositiveWeight, episodes: options.doneCheck });
       doneHead = check;
