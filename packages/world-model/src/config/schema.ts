@@ -85,8 +85,8 @@ export const dreamSchema = z.strictObject({
   done: z.enum(['threshold', 'sample']).optional(),
   /**
    * Common random numbers while training in the dream: episode e of every candidate of a
-   * generation gets the same initial latent, mixture draws and death draws (PEGASUS), so the
-   * candidates' fitnesses differ by what they do, not by luck. Default false.
+   * generation gets the same initial latent, mixture draws and death draws (PEGASUS), so
+   * candidates that act alike are compared without luck. Default false.
    */
   commonRandomNumbers: z.boolean().optional(),
 });

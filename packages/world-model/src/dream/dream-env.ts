@@ -35,9 +35,10 @@ export interface DreamEnvOptions {
    * Common random numbers (PEGASUS, Ng & Jordan 2000): episode e of every candidate gets the same
    * random numbers — its initial latent, each step's mixture draws (a uniform for the component,
    * a normal for the offset, per z dimension) and its death draws. Two candidates then differ in
-   * fitness only through what they do, not through luck, so an evolution strategy compares them
-   * with far less noise. Draws use @worldmodels/mdn-rnn's mixture sampler on M's outputs (not
-   * `mdnrnn.sample`). Default false: each episode its own numbers.
+   * fitness only through what they do, not through luck; once their moves differ, M's futures part
+   * ways, so the saving shrinks as candidates grow apart (see the package README for numbers).
+   * Draws use @worldmodels/mdn-rnn's mixture sampler on M's outputs (not `mdnrnn.sample`).
+   * Default false: each episode its own numbers.
    */
   commonRandomNumbers?: boolean;
 }
@@ -199,7 +200,7 @@ export class DreamEnv {
     return { fitness, steps: r.steps, meanLength: total / r.lengths.length };
   }
 
-  /** z₀ ~ N(mu, exp(logvar)) of randomly chosen initial latents: [B, Z] (n = B rows). */
+  /** z₀ ~ N(mu, exp(logvar)) of randomly chosen initial latents: [B, Z]. */
   private initialZ(B: number, rng: Rng): tf.Tensor2D {
     const { initial } = this.options;
     const Z = initial.zSize;
