@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '@worldmodels/core/rng';
+import { categoricalAt, type Rng } from '@worldmodels/core/rng';
 import type { MixtureParams } from './mixture.js';
 
 /**
@@ -51,19 +51,9 @@ function drawMixture(params: MixtureParams, temperature: number, uniform: () => 
     } else {
       let max = -Infinity;
       for (let k = 0; k < K; k++) max = Math.max(max, logmix[base + k]! / temperature);
-      let total = 0;
-      for (let k = 0; k < K; k++) total += weights[k] = Math.exp(logmix[base + k]! / temperature - max);
-      if (!(total > 0 && Number.isFinite(total))) throw new Error(`mixture weights of row ${row} are not finite (logmix ${Array.from(logmix.subarray(base, base + K)).join(', ')})`);
-      // Inverse CDF: the first component whose cumulative weight passes u · total.
-      let r = uniform() * total;
-      chosen = K - 1;
-      for (let k = 0; k < K; k++) {
-        r -= weights[k]!;
-        if (r < 0) {
-          chosen = k;
-          break;
-        }
-      }
+      if (!Number.isFinite(max)) throw new Error(`mixture weights of row ${row} are not finite (logmix ${Array.from(logmix.subarray(base, base + K)).join(', ')})`);
+      for (let k = 0; k < K; k++) weights[k] = Math.exp(logmix[base + k]! / temperature - max);
+      chosen = categoricalAt(weights, uniform());
     }
     const noise = temperature === 0 ? 0 : normal() * Math.sqrt(temperature);
     out[row] = mean[base + chosen]! + Math.exp(logstd[base + chosen]!) * noise;

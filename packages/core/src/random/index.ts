@@ -1,2 +1,2 @@
-export { Rng, type RngState } from './rng.js';
+export { Rng, categoricalAt, type RngState } from './rng.js';
 export { mix32, hashLabel, seedState } from './hash.js';

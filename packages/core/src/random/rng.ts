@@ -126,21 +126,9 @@ export class Rng {
     return this.random() < p;
   }
 
-  /** Index drawn from unnormalised non-negative weights. */
+  /** Index drawn from unnormalised non-negative weights ({@link categoricalAt} at a uniform draw). */
   categorical(weights: ArrayLike<number>): number {
-    let total = 0;
-    for (let i = 0; i < weights.length; i++) {
-      const w = weights[i]!;
-      if (!(w >= 0)) throw new Error(`Rng.categorical weight ${i} is ${w}; weights must be non-negative numbers`);
-      total += w;
-    }
-    if (!(total > 0)) throw new Error('Rng.categorical needs at least one positive weight');
-    let r = this.random() * total;
-    for (let i = 0; i < weights.length; i++) {
-      r -= weights[i]!;
-      if (r < 0) return i;
-    }
-    return weights.length - 1;
+    return categoricalAt(weights, this.random());
   }
 
   /** Shuffles `items` in place (Fisher–Yates) and returns it. */
@@ -203,4 +191,25 @@ export class Rng {
 
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+/**
+ * The inverse CDF of unnormalised non-negative weights at u ∈ [0, 1): the first index whose
+ * cumulative weight passes u · total. `Rng.categorical` feeds it a draw of its own; callers with
+ * their random numbers given (common random numbers) feed it theirs.
+ */
+export function categoricalAt(weights: ArrayLike<number>, u: number): number {
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i]!;
+    if (!(w >= 0)) throw new Error(`Rng.categorical weight ${i} is ${w}; weights must be non-negative numbers`);
+    total += w;
+  }
+  if (!(total > 0)) throw new Error('Rng.categorical needs at least one positive weight');
+  let r = u * total;
+  for (let i = 0; i < weights.length; i++) {
+    r -= weights[i]!;
+    if (r < 0) return i;
+  }
+  return weights.length - 1;
 }
