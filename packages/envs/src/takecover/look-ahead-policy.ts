@@ -1,5 +1,5 @@
 import type { TakeCoverConfig } from './take-cover-config.js';
-import type { Strafe, TakeCoverState } from './take-cover-sim.js';
+import { flyFireball, strafeAgent, type Fireball, type Strafe, type TakeCoverState } from './take-cover-sim.js';
 
 /** Settings of {@link takeCoverLookAhead}. */
 export interface LookAheadOptions {
@@ -48,34 +48,20 @@ const MOVES: readonly Strafe[] = [-1, 0, 1];
 
 /** Discounted hits of "hold `first` for k steps, then `then`", plus the wall cost at the end. */
 function planCost(state: Readonly<TakeCoverState>, cfg: Readonly<TakeCoverConfig>, first: Strafe, k: number, then: Strafe, horizon: number, discount: number, wallCost: number): number {
-  const limit = cfg.roomWidth / 2 - cfg.agentRadius;
-  const halfWidth = cfg.roomWidth / 2;
-  const reach = cfg.agentRadius + cfg.fireballRadius;
-  const balls = state.fireballs.map((f) => ({ x: f.x, y: f.y, z: f.z, vx: f.vx, vy: f.vy, vz: f.vz, live: true }));
-  let x = state.agentX;
-  let vx = state.agentVx;
+  const body = { agentX: state.agentX, agentVx: state.agentVx };
+  let flying = state.fireballs.map((f) => ({ ...f }));
   let hits = 0;
   for (let t = 0; t < horizon; t++) {
-    // The simulator's order: the agent moves (stopped by the side walls), then the fireballs.
-    vx += (t < k ? first : then) * cfg.thrust;
-    x += vx;
-    if (x > limit || x < -limit) {
-      x = Math.max(-limit, Math.min(limit, x));
-      vx = 0;
+    // The simulator's order and physics: the agent moves, then the fireballs.
+    strafeAgent(body, t < k ? first : then, cfg);
+    const still: Fireball[] = [];
+    for (const f of flying) {
+      const fate = flyFireball(f, body.agentX, cfg);
+      if (fate === 'hit') hits += 1 / (1 + discount * t);
+      else if (fate === 'flying') still.push(f);
     }
-    vx *= cfg.friction;
-    for (const f of balls) {
-      if (!f.live) continue;
-      f.x += f.vx;
-      f.y += f.vy;
-      f.z += f.vz;
-      if (Math.abs(f.x - x) < reach && Math.abs(f.y - cfg.agentY) < reach) {
-        hits += 1 / (1 + discount * t);
-        f.live = false;
-      } else if (f.x - cfg.fireballRadius < -halfWidth || f.x + cfg.fireballRadius > halfWidth || f.y - cfg.fireballRadius < 0 || f.z <= 0) {
-        f.live = false;
-      }
-    }
+    flying = still;
   }
-  return hits + wallCost * (x / limit) ** 2;
+  const limit = cfg.roomWidth / 2 - cfg.agentRadius;
+  return hits + wallCost * (body.agentX / limit) ** 2;
 }

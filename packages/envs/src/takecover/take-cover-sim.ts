@@ -72,36 +72,22 @@ export function newTakeCoverState(rng: Rng, cfg: TakeCoverConfig): TakeCoverStat
 export function stepTakeCover(state: TakeCoverState, strafe: Strafe, rng: Rng, cfg: TakeCoverConfig): number {
   state.tick++;
 
-  // Player: v += thrust; x += v; v *= friction (P_Thrust, P_XYMovement), stopped by the side walls.
-  state.agentVx += strafe * cfg.thrust;
-  state.agentX += state.agentVx;
-  const limit = cfg.roomWidth / 2 - cfg.agentRadius;
-  if (state.agentX > limit || state.agentX < -limit) {
-    state.agentX = Math.max(-limit, Math.min(limit, state.agentX));
-    state.agentVx = 0;
-  }
-  state.agentVx *= cfg.friction;
+  strafeAgent(state, strafe, cfg);
 
   for (const m of state.monsters) thinkMonster(m, state, rng, cfg);
 
   let damage = 0;
-  const reach = cfg.agentRadius + cfg.fireballRadius;
-  const halfWidth = cfg.roomWidth / 2;
   const kept: Fireball[] = [];
   for (const f of state.fireballs) {
-    f.x += f.vx;
-    f.y += f.vy;
-    f.z += f.vz;
-    // Doom's missile-versus-thing test is a box test on the two radii.
-    if (Math.abs(f.x - state.agentX) < reach && Math.abs(f.y - cfg.agentY) < reach) {
+    const fate = flyFireball(f, state.agentX, cfg);
+    if (fate === 'hit') {
       const d = cfg.damageUnit * (1 + rng.int(cfg.damageDice));
       damage += d;
       state.hits++;
       state.explosions.push({ x: f.x, y: f.y, z: f.z, age: 0 });
       continue;
     }
-    const hitWall = f.x - cfg.fireballRadius < -halfWidth || f.x + cfg.fireballRadius > halfWidth || f.y - cfg.fireballRadius < 0;
-    if (hitWall || f.z <= 0) {
+    if (fate === 'gone') {
       state.explosions.push({ x: f.x, y: f.y, z: Math.max(0, f.z), age: 0 });
       continue;
     }
@@ -120,6 +106,34 @@ export function stepTakeCover(state: TakeCoverState, strafe: Strafe, rng: Rng, c
 
   if (state.tick % cfg.spawnInterval === 0 && state.monsters.length < cfg.maxMonsters) spawnMonster(state, rng, cfg);
   return damage;
+}
+
+/** The agent's strafe for one tic: v += thrust; x += v; v *= friction (P_Thrust, P_XYMovement), stopped by the side walls. */
+export function strafeAgent(body: { agentX: number; agentVx: number }, strafe: Strafe, cfg: TakeCoverConfig): void {
+  body.agentVx += strafe * cfg.thrust;
+  body.agentX += body.agentVx;
+  const limit = cfg.roomWidth / 2 - cfg.agentRadius;
+  if (body.agentX > limit || body.agentX < -limit) {
+    body.agentX = Math.max(-limit, Math.min(limit, body.agentX));
+    body.agentVx = 0;
+  }
+  body.agentVx *= cfg.friction;
+}
+
+/**
+ * Moves a fireball one tic and says what became of it: 'hit' the agent at x = agentX (Doom's
+ * missile-versus-thing test, a box test on the two radii), 'gone' into a wall or the floor, or
+ * still 'flying'.
+ */
+export function flyFireball(f: Fireball, agentX: number, cfg: TakeCoverConfig): 'hit' | 'gone' | 'flying' {
+  f.x += f.vx;
+  f.y += f.vy;
+  f.z += f.vz;
+  const reach = cfg.agentRadius + cfg.fireballRadius;
+  if (Math.abs(f.x - agentX) < reach && Math.abs(f.y - cfg.agentY) < reach) return 'hit';
+  const halfWidth = cfg.roomWidth / 2;
+  const hitWall = f.x - cfg.fireballRadius < -halfWidth || f.x + cfg.fireballRadius > halfWidth || f.y - cfg.fireballRadius < 0;
+  return hitWall || f.z <= 0 ? 'gone' : 'flying';
 }
 
 /** Adds an imp at a free spot along the far wall. */
