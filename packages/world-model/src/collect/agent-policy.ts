@@ -1,10 +1,11 @@
-import { initBackend, readJsonFile, type BackendName } from '@worldmodels/core';
+import { initBackend, type BackendName } from '@worldmodels/core';
 import type { PolicyFactory } from '@worldmodels/envs';
 import { MDNRNN } from '@worldmodels/mdn-rnn';
 import { ConvVAE } from '@worldmodels/vae';
 import { WorldModelAgent } from '../agent/world-model-agent.js';
 import { ENV_KINDS, type EnvKind } from '../config/env-kinds.js';
 import { actionAdapter } from '../controller/action-adapter.js';
+import { readControllerParams } from '../controller/controller-init.js';
 import { ControllerLayout, type ControllerForm } from '../controller/controller-layout.js';
 import { loadMemory, loadVision } from '../models/load-models.js';
 
@@ -36,7 +37,7 @@ export interface AgentPolicyOptions {
 }
 
 let current: WorldModelAgent | null = null;
-let models: Promise<{ vae: ConvVAE; mdnrnn: MDNRNN; params: number[] | null }> | null = null;
+let models: Promise<{ vae: ConvVAE; mdnrnn: MDNRNN; params: Float64Array | null }> | null = null;
 
 async function loadModels(o: AgentPolicyOptions) {
   await initBackend({ quiet: true, ...(o.backend && { backend: o.backend }) });
@@ -49,9 +50,8 @@ async function loadModels(o: AgentPolicyOptions) {
     };
   }
   if (!o.vaeDir || !o.mdnrnnDir || !o.controllerFile) throw new Error('the trained agent policy needs vaeDir, mdnrnnDir and controllerFile');
-  const best = (await readJsonFile(o.controllerFile, 'controller file')) as { params?: number[] };
-  if (!Array.isArray(best.params)) throw new Error(`controller file ${o.controllerFile} has no params array`);
-  return { vae: await loadVision(o.vaeDir), mdnrnn: await loadMemory(o.mdnrnnDir), params: best.params };
+  const params = await readControllerParams(o.controllerFile);
+  return { vae: await loadVision(o.vaeDir), mdnrnn: await loadMemory(o.mdnrnnDir), params };
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonFile } from '@worldmodels/core';
 import type { Rng } from '@worldmodels/core/rng';
-import type { ControllerLayout } from './controller-layout.js';
+import { ControllerLayout } from './controller-layout.js';
 
 /** Where TakeCover's moves change: the pre-activation u at which tanh(u) crosses ±1/3. */
 const MOVE_THRESHOLD = Math.atanh(1 / 3);
@@ -58,10 +58,11 @@ export function embedController(layout: ControllerLayout, source: ArrayLike<numb
   const n = source.length;
   if (n === layout.paramCount) return Float64Array.from(source);
   const { zSize: Z, hiddenSize: S, outputs: A } = layout;
-  const doomCount = Z + 2 * S;
-  const linearCount = A + (Z + S) * A;
-  const accepted = layout.form === 'mlp' ? ` (or ${A === 1 ? `${doomCount} of a doom controller, ` : ''}${linearCount} of a linear one, to embed)` : '';
-  if (layout.form !== 'mlp' || (n !== linearCount && !(A === 1 && n === doomCount))) {
+  const sizes = { zSize: Z, hiddenSize: S, outputs: A };
+  const linearCount = new ControllerLayout({ form: 'linear', ...sizes }).paramCount;
+  const doomCount = A === 1 ? new ControllerLayout({ form: 'doom', ...sizes }).paramCount : undefined; // one output only
+  const accepted = layout.form === 'mlp' ? ` (or ${doomCount !== undefined ? `${doomCount} of a doom controller, ` : ''}${linearCount} of a linear one, to embed)` : '';
+  if (layout.form !== 'mlp' || (n !== linearCount && n !== doomCount)) {
     throw new Error(`controller.init has ${n} parameters; the ${layout.form} controller needs ${layout.paramCount}${accepted}`);
   }
   const H = layout.hiddenUnits;
@@ -70,7 +71,7 @@ export function embedController(layout: ControllerLayout, source: ArrayLike<numb
   // Readout rows in the mlp's input order: w[a][i], bias[a].
   const w = Array.from({ length: A }, () => new Float64Array(I));
   const bias = new Float64Array(A);
-  if (A === 1 && n === doomCount) {
+  if (n === doomCount) {
     for (let i = 0; i < I; i++) w[0]![i] = source[i]!; // doom: W [in, 1] over [z, c, h]
   } else {
     // linear: b (A), then W row-major [z + h, A] over [z, h]; c gets zero weight.
