@@ -99,6 +99,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   const seed = options.seed ?? config.eval.seed;
   const maxSteps = options.maxSteps ?? config.eval.maxSteps;
   const workers = options.workers ?? config.controller.workers;
+  const zMean = options.zMean === true;
   const choice = await initBackend({ backend: options.backend ?? config.backend, quiet: true });
   const best = (await readJsonFile(join(dirs.controller, CONTROLLER_FILE), 'controller file')) as ControllerResult;
   const layoutOptions = layoutOptionsFor(config);
@@ -112,7 +113,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   const pool = new EvaluationPool({
     makeWorker: {
       module: packageModulePath('train/real-env-evaluator'),
-      options: { kind: config.env, vaeDir: dirs.vae, mdnrnnDir: dirs.mdnrnn, layout: layoutOptions, backend: choice.name, useMean: options.zMean === true, ...(maxSteps !== undefined && { maxSteps }) },
+      options: { kind: config.env, vaeDir: dirs.vae, mdnrnnDir: dirs.mdnrnn, layout: layoutOptions, backend: choice.name, useMean: zMean, ...(maxSteps !== undefined && { maxSteps }) },
     },
     workers,
   });
@@ -135,7 +136,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
     await pool.close();
   }
   const stats = summarize(returns);
-  const real = { episodes, seed, maxSteps: maxSteps ?? null, z: options.zMean === true ? ('mean' as const) : ('sample' as const), ...stats, returns, seconds: (Date.now() - t0) / 1000 };
+  const real = { episodes, seed, maxSteps: maxSteps ?? null, z: zMean ? ('mean' as const) : ('sample' as const), ...stats, returns, seconds: (Date.now() - t0) / 1000 };
   log(`eval: real env ${stats.mean.toFixed(1)} ± ${stats.std.toFixed(1)} over ${episodes} episodes`);
 
   // 2. Dream score, GIFs.
@@ -211,7 +212,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   await atomicWriteFile(files.learningCurvePng, svgToPng(svg));
 
   // 4. Table and report.
-  const rows: TableRow[] = [{ system: `This run: ${config.controller.form} controller, trained in the ${world}`, mean: stats.mean, std: stats.std, note: `${episodes} episodes${maxSteps !== undefined ? `, cut at ${maxSteps} steps` : ''}${options.zMean === true ? ', z = μ (ablation)' : ''}` }];
+  const rows: TableRow[] = [{ system: `This run: ${config.controller.form} controller, trained in the ${world}`, mean: stats.mean, std: stats.std, note: `${episodes} episodes${maxSteps !== undefined ? `, cut at ${maxSteps} steps` : ''}${zMean ? ', z = μ (ablation)' : ''}` }];
   if (dream) rows.push({ system: `This run in its own dream (τ = ${dream.temperature})`, mean: dream.mean, std: dream.std, note: 'dream score' });
   files.table = join(out, 'results.md');
   await atomicWriteFile(files.table, resultsTable(config.env, rows) + (temperatures.length ? `\n${temperatureTable(temperatures)}` : '') + (calibration ? `\n${calibrationTable(calibration)}` : '') + (doneHead ? `\n${doneHeadTable(doneHead)}` : ''));
