@@ -93,6 +93,27 @@ describe('trainVAE', () => {
     await expect(trainVAE({ ...common(), runDir: join(tmp(), 'y'), steps: 0 })).rejects.toThrow(/steps must be a positive integer, got 0/);
   });
 
+  it('fine-tunes from a saved V (init): starts at its weights; refuses other sizes and a missing model', async () => {
+    const base = await trainVAE({ ...common(), runDir: join(tmp(), 'base') });
+    const baseDir = join(tmp(), 'base-model');
+    await base.vae.save(baseDir);
+    // A learning rate of 1e-12 moves no weight by more than ~1e-11 per Adam step: the result is the start point.
+    const tuned = await trainVAE({ ...common(), runDir: join(tmp(), 'tuned'), init: baseDir, steps: 2, learningRate: 1e-12 });
+    const fresh = await trainVAE({ ...common(), runDir: join(tmp(), 'fresh'), steps: 2, learningRate: 1e-12 });
+    const a = weightsOf(base.vae.getWeights());
+    const b = weightsOf(tuned.vae.getWeights());
+    const c = weightsOf(fresh.vae.getWeights());
+    let farthestFromFresh = 0;
+    for (const name of Object.keys(a)) {
+      expect(a[name]!.reduce((m, v, i) => Math.max(m, Math.abs(v - b[name]![i]!)), 0), name).toBeLessThan(1e-6);
+      farthestFromFresh = Math.max(farthestFromFresh, a[name]!.reduce((m, v, i) => Math.max(m, Math.abs(v - c[name]![i]!)), 0));
+    }
+    expect(farthestFromFresh).toBeGreaterThan(1e-3); // 16 steps at 1e-3 moved the base V away from its random start
+    await expect(trainVAE({ ...common(), runDir: join(tmp(), 'z8'), init: baseDir, model: { zSize: 8, width: 0.125 } })).rejects.toThrow(/has zSize 4, the run asks for 8/);
+    await expect(trainVAE({ ...common(), runDir: join(tmp(), 'none'), init: join(tmp(), 'nothing') })).rejects.toThrow(/no saved V in .*nothing/);
+    for (const r of [base, tuned, fresh]) r.vae.dispose();
+  });
+
   // 100 steps on fast backends; the pure-JS backend needs ~1 s per step even at 1/8 width, so 20 there.
   const leakEpochs = isSlowBackend() ? 5 : 25;
   it(`leaks no tensors over ${leakEpochs * 4} training steps`, async () => {

@@ -17,6 +17,12 @@ export interface TrainVAEOptions {
   runDir: string;
   /** Model options for a fresh run (a resumed run keeps its checkpoint's). */
   model?: Partial<ConvVAEConfig>;
+  /**
+   * Fine-tune: a fresh run starts from this saved V (a `model/` directory) instead of random
+   * weights, with fresh Adam moments. Its zSize and width must equal `model`'s where given.
+   * A resumed run ignores it (the checkpoint holds the weights).
+   */
+  init?: string;
   /** Passes over the data (reference code: 10). */
   epochs?: number;
   /** Frames per step (reference: 100). */
@@ -121,6 +127,9 @@ export async function trainVAE(options: TrainVAEOptions): Promise<TrainVAEResult
       epoch++;
       skip = 0;
     }
+  } else if (options.init !== undefined) {
+    vae = await loadInitialVAE(options.init, options.model);
+    trainer = new VAETrainer(vae, { learningRate: options.learningRate ?? 1e-4, rng: new Rng(seed).derive('vae', 'train-noise') });
   } else {
     vae = new ConvVAE({ seed, ...options.model });
     trainer = new VAETrainer(vae, { learningRate: options.learningRate ?? 1e-4, rng: new Rng(seed).derive('vae', 'train-noise') });
@@ -180,4 +189,18 @@ export async function trainVAE(options: TrainVAEOptions): Promise<TrainVAEResult
     progress.stop();
     trainer.dispose();
   }
+}
+
+/** The saved V a fine-tuning run starts from, checked against the sizes the caller asked for. */
+async function loadInitialVAE(dir: string, model: Partial<ConvVAEConfig> | undefined): Promise<ConvVAE> {
+  if (!existsSync(join(dir, 'model.json'))) throw new Error(`trainVAE init: no saved V in ${dir} (model.json missing)`);
+  const vae = await ConvVAE.load(dir);
+  for (const key of ['zSize', 'width'] as const) {
+    const wanted = model?.[key];
+    if (wanted !== undefined && wanted !== vae.config[key]) {
+      vae.dispose();
+      throw new Error(`trainVAE init: the V in ${dir} has ${key} ${vae.config[key]}, the run asks for ${wanted}`);
+    }
+  }
+  return vae;
 }

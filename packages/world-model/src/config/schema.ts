@@ -33,6 +33,12 @@ export const vaeSchema = z.strictObject({
   /** Scale of every hidden channel count (1 = the paper's V; smaller for quick runs). */
   width: positive,
   checkpointEvery: positiveInt,
+  /**
+   * Fine-tune: start V from a trained one instead of random weights — a V model directory, a vae
+   * stage, or a run / exported agent holding `vae/model` (e.g. 'checkpoints/takecover'). Its zSize
+   * and width must equal this section's.
+   */
+  init: z.string().min(1).optional(),
 });
 
 /** The series: every frame encoded to (mu, logvar) by V, with actions, rewards and dones. */

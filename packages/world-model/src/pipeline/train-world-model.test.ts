@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { DatasetReader } from '@worldmodels/core/dataset';
+import { MetricsLogger } from '@worldmodels/core/progress';
+import { ConvVAE } from '@worldmodels/vae';
 import { describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../config/resolve-config.js';
 import { exportAgent } from './export-agent.js';
 import { retrainController } from './retrain-controller.js';
+import { vaeStage } from './vae-stage.js';
 import { readRunConfig, trainWorldModel } from './train-world-model.js';
 
 const quiet = () => {};
@@ -43,6 +46,24 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     const generations = (await readFile(join(dir, 'controller', 'metrics.jsonl'), 'utf8')).trim().split('\n');
     expect(generations).toHaveLength(2);
     expect(await readRunConfig(dir)).toEqual(config);
+
+    // vae.init: a new run's V starts from this run's (a run directory names its vae/model).
+    const tunedDir = await mkdtemp(join(tmpdir(), 'wm-run-tuned-'));
+    const tuned = { ...config, vae: { ...config.vae, init: dir, steps: 2 } };
+    const tunedStage = vaeStage(tuned, 1);
+    expect(tunedStage.settings).toMatchObject({ init: dir });
+    const ctx = { runDir: tunedDir, dir: tunedDir, inputs: { collect: join(dir, 'collect') }, metrics: await MetricsLogger.open(join(tunedDir, 'metrics.jsonl')), log: quiet, resuming: false };
+    await tunedStage.run(ctx);
+    const source = await ConvVAE.load(join(dir, 'vae', 'model'));
+    const started = await ConvVAE.load(join(tunedDir, 'model'));
+    const sourceWeights = source.getWeights();
+    let moved = 0;
+    for (const [name, w] of Object.entries(started.getWeights())) moved = Math.max(moved, tf.tidy(() => tf.max(tf.abs(tf.sub(w, sourceWeights[name]!))).dataSync()[0]!));
+    expect(moved).toBeGreaterThan(0); // it trained…
+    expect(moved).toBeLessThan(2 * 3 * config.vae.learningRate); // …2 Adam steps from the source V, not from a random start
+    source.dispose();
+    started.dispose();
+    await expect(vaeStage({ ...config, vae: { ...config.vae, init: tunedDir + '-missing' } }, 1).run(ctx)).rejects.toThrow(/vae.init: .*-missing holds no saved V/);
 
     const before = tf.memory().numTensors;
     const again = await trainWorldModel(dir, config, { log: quiet });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { trainVAE } from '@worldmodels/vae';
 import type { RunConfig } from '../config/schema.js';
 import type { Stage } from '../run/stage.js';
-import { MODEL_DIR } from '../models/load-models.js';
+import { MODEL_DIR, resolveVisionModelDir } from '../models/load-models.js';
 import { DATA_DIR, stageDir, stageName } from './stage-paths.js';
 import { stageSeed } from './stage-seed.js';
 
@@ -26,6 +26,7 @@ export function vaeStage(config: RunConfig, iteration: number): Stage {
         dataset: join(ctx.inputs[collect]!, DATA_DIR),
         runDir: ctx.dir,
         model: { zSize: v.zSize, klTolerance: v.klTolerance, beta: v.beta, width: v.width },
+        ...(v.init !== undefined && { init: resolveVisionModelDir(v.init) }),
         epochs: v.epochs,
         ...(v.steps !== undefined && { steps: v.steps }),
         batchSize: v.batchSize,
