@@ -77,8 +77,11 @@ describe('evaluateRun', () => {
     const noHead = JSON.parse(original);
     noHead.mdnrnn.doneHead = false;
     await writeFile(configFile, JSON.stringify(noHead));
-    await expect(evaluateRun(run, { episodes: 3, gifs: false, log: quiet, doneCheck: 2 })).rejects.toThrow(/--done-check needs M with a done head; this run's M has none/);
-    await writeFile(configFile, original);
+    try {
+      await expect(evaluateRun(run, { episodes: 3, gifs: false, log: quiet, doneCheck: 2 })).rejects.toThrow(/--done-check needs M with a done head; this run's M has none/);
+    } finally {
+      await writeFile(configFile, original); // the rest of this test reads the run as it was
+    }
     // float16: half the weight bytes, M's weights within half precision of the originals.
     const half = await exportAgent(run, join(run, 'export-f16'));
     const bin = (dir: string) => readFile(join(dir, 'mdnrnn', 'model', 'weights.bin'));
