@@ -27,9 +27,10 @@ export function evalCommand(): Command {
     .option('--dream', 'also score the controller in its dream (default when it was trained there)')
     .option('--calibrate <n>', 'also play fixed actions (TakeCover: LEFT, STAY, RIGHT held throughout) n episodes each in the dream and in the real env: where they disagree, M is wrong about a behaviour C can exploit', positiveInt('--calibrate'))
     .option('--done-check <n>', "also replay the series' last n episodes through M and report when its done head fires against when each episode ended, and its hazard by step", positiveInt('--done-check'))
+    .option('--plan-check <n>', "TakeCover: also play n real episodes by planning in M instead of with C (held-move plans scored by M's done hazard): does M's dream foresee hits?", positiveInt('--plan-check'))
     .option('--z-mean', "feed C and M V's μ instead of a sampled z in the real episodes (an ablation; the paper samples)")
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(['auto', 'tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu']))
-    .action(async (run: string, o: { episodes?: number; seed?: number; maxSteps?: number; workers?: number; iteration?: number; out?: string; gifs: boolean; dream?: boolean; calibrate?: number; doneCheck?: number; zMean?: boolean; backend?: 'auto' }) => {
+    .action(async (run: string, o: { episodes?: number; seed?: number; maxSteps?: number; workers?: number; iteration?: number; out?: string; gifs: boolean; dream?: boolean; calibrate?: number; doneCheck?: number; planCheck?: number; zMean?: boolean; backend?: 'auto' }) => {
       const report = await evaluateRun(run, {
         ...(o.episodes !== undefined && { episodes: o.episodes }),
         ...(o.seed !== undefined && { seed: o.seed }),
@@ -40,12 +41,14 @@ export function evalCommand(): Command {
         ...(o.dream !== undefined && { dream: o.dream }),
         ...(o.calibrate !== undefined && { calibrate: o.calibrate }),
         ...(o.doneCheck !== undefined && { doneCheck: o.doneCheck }),
+        ...(o.planCheck !== undefined && { planCheck: o.planCheck }),
         ...(o.backend !== undefined && { backend: o.backend }),
         ...(o.zMean === true && { zMean: true }),
         gifs: o.gifs,
       });
       const r = report.real;
       process.stdout.write(`${report.env}: ${r.mean.toFixed(1)} ± ${r.std.toFixed(1)} over ${r.episodes} episodes${r.z === 'mean' ? ' (z = μ)' : ''}${r.maxSteps !== null ? ` cut at ${r.maxSteps} steps` : ''} (min ${r.min.toFixed(1)}, max ${r.max.toFixed(1)})\n`);
+      if (report.planCheck) process.stdout.write(`planning in M (--plan-check): ${report.planCheck.mean.toFixed(1)} ± ${report.planCheck.std.toFixed(1)} over ${report.planCheck.episodes} episodes\n`);
       if (report.dream) process.stdout.write(`dream (τ = ${report.dream.temperature}): ${report.dream.mean.toFixed(1)} ± ${report.dream.std.toFixed(1)}\n`);
       for (const [k, f] of Object.entries(report.files)) process.stdout.write(`  ${k}: ${f}\n`);
     });

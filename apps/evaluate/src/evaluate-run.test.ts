@@ -34,8 +34,14 @@ describe('evaluateRun', () => {
     expect(again.real.returns).toEqual(report.real.returns);
     expect(again.real.z).toBe('sample');
     // The z = μ ablation is recorded in the report and the table.
-    const meanZ = await evaluateRun(run, { episodes: 2, gifs: false, dream: false, zMean: true, log: quiet, out: join(run, 'eval-mean-z') });
+    const meanZ = await evaluateRun(run, { episodes: 2, gifs: false, dream: false, zMean: true, planCheck: 2, log: quiet, out: join(run, 'eval-mean-z') });
     expect(meanZ.real.z).toBe('mean');
+    // Planning in M instead of C: real episodes on the first eval seeds, in the report and the table.
+    expect(report.planCheck).toBeNull();
+    expect(meanZ.planCheck).toMatchObject({ episodes: 2, temperature: 0.1, horizon: 24, samples: 2, replanEvery: 4 });
+    expect(meanZ.planCheck!.returns).toHaveLength(2);
+    for (const r of meanZ.planCheck!.returns) expect(r).toBeGreaterThan(0);
+    expect(await readFile(meanZ.files.table!, 'utf8')).toMatch(/\| \*\*Planning in this run's M instead of C \(--plan-check\)\*\* \| \*\*\d+ ± \d+\*\* \| 2 episodes; plans scored by M's done hazard at τ 0.1 \|/);
     expect(meanZ.real.returns).toHaveLength(2);
     expect(await readFile(meanZ.files.table!, 'utf8')).toMatch(/\*\* \| 2 episodes[^|]*, z = μ \(ablation\) \|/);
     expect(report.calibration).toBeNull();
@@ -79,6 +85,7 @@ describe('evaluateRun', () => {
     await writeFile(configFile, JSON.stringify(noHead));
     try {
       await expect(evaluateRun(run, { episodes: 3, gifs: false, log: quiet, doneCheck: 2 })).rejects.toThrow(/--done-check needs M with a done head; this run's M has none/);
+      await expect(evaluateRun(run, { episodes: 3, gifs: false, log: quiet, planCheck: 2 })).rejects.toThrow(/--plan-check needs M with a done head; this run's M has none/);
     } finally {
       await writeFile(configFile, original); // the rest of this test reads the run as it was
     }

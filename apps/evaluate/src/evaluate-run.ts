@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EvaluationPool, evaluatePopulation } from '@worldmodels/controller-es';
+import { EvaluationPool, episodeSeed, evaluatePopulation } from '@worldmodels/controller-es';
 import { atomicWriteFile, atomicWriteJson, initBackend, readJsonFile, type BackendName } from '@worldmodels/core';
 import { MetricsLogger } from '@worldmodels/core/progress';
 import { Rng } from '@worldmodels/core/rng';
 import {
   CONTROLLER_FILE, ControllerLayout, doneHeadCheck, type DoneHeadCheck, ENV_KINDS, fixedActionCalibration, type CalibrationRow, INITIAL_Z_FILE, layoutOptionsFor, loadMemory, loadVision, makeDreamEnv, packageModulePath,
-  readRunConfig, SERIES_DIR, stageDir, temperatureSuffix, type ControllerResult, type RunConfig,
+  readRunConfig, runPlanCheck, SERIES_DIR, stageDir, temperatureSuffix, type ControllerResult, type RunConfig,
 } from '@worldmodels/world-model';
 import { writeDreamGif, writeReconstructionGif } from './gifs.js';
 import { linePlotSvg, type Series } from './plot/learning-curve-svg.js';
@@ -42,6 +42,12 @@ export interface EvaluateRunOptions {
   doneCheck?: number;
   /** Feed C and M V's μ instead of a sampled z in the real episodes (an ablation; default false, as the paper). */
   zMean?: boolean;
+  /**
+   * TakeCover: also play this many real episodes (the first of the eval seeds) by planning in M
+   * instead of with C (`runPlanCheck`: held-move plans scored by M's done hazard), a probe of
+   * whether M's dream foresees hits (0: not done, the default).
+   */
+  planCheck?: number;
   backend?: BackendName | 'auto';
   log?: (line: string) => void;
 }
@@ -58,6 +64,8 @@ export interface EvalReport {
   calibration: (CalibrationRow & { episodes: number })[] | null;
   /** M's done head on the series' last episodes (`doneCheck`): the threshold's firings and the hazard by step. */
   doneHead: Omit<DoneHeadCheck, 'perEpisode'> | null;
+  /** Real episodes played by planning in M, no controller (`planCheck`). */
+  planCheck: (Stats & { episodes: number; temperature: number; horizon: number; samples: number; replanEvery: number; returns: number[] }) | null;
   /** The temperature table: controllers trained in the dream at each τ, scored there and in the real env. */
   temperatures: { temperature: number; generation: number; dream: Stats; real: Stats & { returns: number[] } }[];
   paper: { system: string; mean: number; std: number }[];
@@ -90,6 +98,12 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   // an exported agent carries no series to replay.
   if (options.doneCheck && !config.mdnrnn.doneHead) {
     throw new Error(`--done-check needs M with a done head; this run's M has none (mdnrnn.doneHead is false)`);
+  }
+  if (options.planCheck && config.env !== 'takecover') {
+    throw new Error(`--plan-check plans TakeCover's moves by M's done hazard; this run's env is ${config.env}`);
+  }
+  if (options.planCheck && !config.mdnrnn.doneHead) {
+    throw new Error(`--plan-check needs M with a done head; this run's M has none (mdnrnn.doneHead is false)`);
   }
   if (options.doneCheck && !existsSync(join(dirs.series, SERIES_DIR, 'dataset.json'))) {
     throw new Error(`--done-check needs the run's recorded series (${join(dirs.series, SERIES_DIR)}); this run holds none (an exported agent or a new-controller run keeps only the initial latents)`);
@@ -146,6 +160,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
   const temperatures: EvalReport['temperatures'] = [];
   let calibration: EvalReport['calibration'] = null;
   let doneHead: EvalReport['doneHead'] = null;
+  let planCheck: EvalReport['planCheck'] = null;
   try {
     const dreamEnv = await makeDreamEnv(config, mdnrnn, join(dirs.series, INITIAL_Z_FILE));
     const canDream = config.env !== 'carracing' || mdnrnn.config.rewardHead;
@@ -166,6 +181,16 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
       const { perEpisode: _perEpisode, ...check } = await doneHeadCheck({ mdnrnn, series: join(dirs.series, SERIES_DIR), donePositiveWeight: config.mdnrnn.donePositiveWeight, episodes: options.doneCheck });
       doneHead = check;
       log(`  ${check.episodes} episodes, ${check.deaths} deaths; M expects ${check.expectedDeaths.toFixed(1)}; threshold fired before the end in ${check.firedEarly} (median step ${check.medianEarlyFire ?? '—'}), missed ${check.missedDeaths} deaths`);
+    }
+    if (options.planCheck) {
+      const plan = { temperature: 0.1, horizon: 24, samples: 2, replanEvery: 4 };
+      log(`eval: planning in M instead of C, ${options.planCheck} real episodes (${plan.horizon}-step held-move plans × ${plan.samples} at τ ${plan.temperature}, every ${plan.replanEvery} steps)`);
+      const r = await runPlanCheck({
+        vision: vae, memory: mdnrnn, episodes: options.planCheck, seedOf: (e) => episodeSeed(seed, 0, 0, e), seed, ...plan,
+        doneLogitShift: Math.log(config.mdnrnn.donePositiveWeight), ...(maxSteps !== undefined && { maxSteps }),
+      });
+      planCheck = { episodes: options.planCheck, ...plan, ...summarize(r.returns), returns: r.returns };
+      log(`  ${planCheck.mean.toFixed(1)} ± ${planCheck.std.toFixed(1)}`);
     }
     for (const s of sweep) {
       const atT = await makeDreamEnv(config, mdnrnn, join(dirs.series, INITIAL_Z_FILE), s.temperature);
@@ -213,6 +238,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
 
   // 4. Table and report.
   const rows: TableRow[] = [{ system: `This run: ${config.controller.form} controller, trained in the ${world}`, mean: stats.mean, std: stats.std, note: `${episodes} episodes${maxSteps !== undefined ? `, cut at ${maxSteps} steps` : ''}${zMean ? ', z = μ (ablation)' : ''}` }];
+  if (planCheck) rows.push({ system: 'Planning in this run\'s M instead of C (--plan-check)', mean: planCheck.mean, std: planCheck.std, note: `${planCheck.episodes} episodes; plans scored by M's done hazard at τ ${planCheck.temperature}` });
   if (dream) rows.push({ system: `This run in its own dream (τ = ${dream.temperature})`, mean: dream.mean, std: dream.std, note: 'dream score' });
   files.table = join(out, 'results.md');
   await atomicWriteFile(files.table, resultsTable(config.env, rows) + (temperatures.length ? `\n${temperatureTable(temperatures)}` : '') + (calibration ? `\n${calibrationTable(calibration)}` : '') + (doneHead ? `\n${doneHeadTable(doneHead)}` : ''));
@@ -225,6 +251,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
     dream,
     calibration,
     doneHead,
+    planCheck,
     temperatures,
     paper: ENV_KINDS[config.env].paper,
     files,

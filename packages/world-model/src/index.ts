@@ -9,6 +9,7 @@ export { actionAdapter, carRacingActions, takeCoverActions, takeCoverMove, type 
 export { WorldModelAgent, type WorldModelAgentOptions, type AgentStep } from './agent/world-model-agent.js';
 export { DreamEnv, type DreamDoneRule, type DreamEnvOptions, type DreamRolloutResult } from './dream/dream-env.js';
 export { initialLatents, type InitialLatents } from './dream/initial-latents.js';
+export { planMove, runPlanCheck, takeCoverPlans, type PlanCheckOptions, type PlanCheckRun } from './dream/plan-check.js';
 export { doneHeadCheck, type DoneHeadCheck, type DoneHeadBucket, type DoneHeadCheckOptions } from './dream/done-head-check.js';
 export { fixedActionCalibration, fixedActionParams, fixedActions, type CalibrationRow, type FixedAction, type FixedActionCalibrationOptions } from './dream/fixed-action-calibration.js';
 export * from './pipeline/index.js';
