@@ -9,11 +9,11 @@ export { actionAdapter, carRacingActions, takeCoverActions, takeCoverMove, type 
 export { WorldModelAgent, type WorldModelAgentOptions, type AgentStep } from './agent/world-model-agent.js';
 export { DreamEnv, type DreamDoneRule, type DreamEnvOptions, type DreamRolloutResult } from './dream/dream-env.js';
 export { initialLatents, type InitialLatents } from './dream/initial-latents.js';
-export { planMove, runPlanCheck, takeCoverPlans, type PlanCheckOptions, type PlanCheckRun } from './dream/plan-check.js';
+export { PLAN_CHECK_DEFAULTS, planMove, runPlanCheck, takeCoverPlans, type PlanCheckOptions, type PlanCheckRun } from './dream/plan-check.js';
 export { doneHeadCheck, type DoneHeadCheck, type DoneHeadBucket, type DoneHeadCheckOptions } from './dream/done-head-check.js';
 export { fixedActionCalibration, fixedActionParams, fixedActions, type CalibrationRow, type FixedAction, type FixedActionCalibrationOptions } from './dream/fixed-action-calibration.js';
 export * from './pipeline/index.js';
-export { makeAgentEnv, runAgentEpisode, type AgentEpisode } from './agent/agent-env.js';
+export { makeAgentEnv, runAgentEpisode, type AgentEpisode, type EpisodeAgent } from './agent/agent-env.js';
 export { searchController, type SearchControllerOptions, type ControllerResult, type GenerationFitness, type MeanScore } from './train/search-controller.js';
 export { makeStrategy } from './train/make-strategy.js';
 export { makeDreamEnv, readInitialLatents } from './train/dream-trainer.js';

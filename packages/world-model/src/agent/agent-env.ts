@@ -1,6 +1,5 @@
 import { make, ReferencePreprocessObservation, ResizeObservation, type Env } from '@worldmodels/envs';
 import { ENV_KINDS, type EnvKind } from '../config/env-kinds.js';
-import type { WorldModelAgent } from './world-model-agent.js';
 
 /** The real env of a kind, with the same frame preprocessing the data set was collected with (64×64×3 frames). */
 export function makeAgentEnv(kind: EnvKind, envOptions?: Record<string, unknown>): Env<Uint8Array, any> {
@@ -26,13 +25,21 @@ export interface AgentEpisode {
   truncated: boolean;
 }
 
+/** What {@link runAgentEpisode} plays with: `WorldModelAgent`, or any other frame-to-action agent (e.g. a planner in M). */
+export interface EpisodeAgent {
+  /** Starts a new episode. */
+  reset(): void;
+  /** One step: frame (uint8 [64, 64, 3]) → the env action, and its curiosity surprise (0 without). */
+  act(frame: Uint8Array): { action: number | Float32Array; surprise: number };
+}
+
 /**
  * Plays one real-env episode with the agent from `reset({ seed })` until it ends or reaches
  * `maxSteps`. `onStep` sees each observation the agent acted on (e.g. to record a GIF).
  */
 export function runAgentEpisode(
   env: Env<Uint8Array, any>,
-  agent: WorldModelAgent,
+  agent: EpisodeAgent,
   options: { seed: number; maxSteps?: number; onStep?: (observation: Uint8Array, t: number) => void },
 ): AgentEpisode {
   const maxSteps = options.maxSteps ?? Number.POSITIVE_INFINITY;

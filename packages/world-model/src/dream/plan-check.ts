@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@worldmodels/core/rng';
-import { makeAgentEnv } from '../agent/agent-env.js';
+import { makeAgentEnv, runAgentEpisode, type EpisodeAgent } from '../agent/agent-env.js';
 import type { MemoryModel, MemoryState, VisionModel } from '../models/model-types.js';
 import { disposeOutputHeads, disposeState, zeroState } from '../models/memory-state.js';
 
@@ -101,6 +101,9 @@ export function planMove(
   return { move: plans[best]![0]!, values };
 }
 
+/** The settings {@link runPlanCheck} uses where a run gives none (also what `worldmodels eval --plan-check` plays). */
+export const PLAN_CHECK_DEFAULTS = { horizon: 24, samples: 2, replanEvery: 4, temperature: 0.1 } as const;
+
 /** What {@link runPlanCheck} plays. */
 export interface PlanCheckRun extends PlanCheckOptions {
   vision: VisionModel;
@@ -116,53 +119,80 @@ export interface PlanCheckRun extends PlanCheckOptions {
 }
 
 /**
- * Plays real TakeCover episodes with the planner: V's μ of each frame is fed to M (stepped with
- * the move played, as the agent steps it) and to the plans. Returns each episode's survival.
+ * The planner as an agent over real frames: V's μ of each frame is fed to M (stepped with the move
+ * played, as `WorldModelAgent` steps it) and to the plans; a new plan every `replanEvery` steps.
  */
+class TakeCoverPlanner implements EpisodeAgent {
+  private state: MemoryState;
+  private steps = 0;
+  private move = 1;
+
+  constructor(
+    private readonly vision: VisionModel,
+    private readonly memory: MemoryModel,
+    private readonly plans: readonly number[][],
+    private readonly options: { samples: number; temperature: number; doneLogitShift: number },
+    private readonly replanEvery: number,
+    private readonly rng: Rng,
+  ) {
+    this.state = zeroState(1, memory.config.hiddenSize);
+  }
+
+  reset(): void {
+    disposeState(this.state);
+    this.state = zeroState(1, this.memory.config.hiddenSize);
+    this.steps = 0;
+    this.move = 1;
+  }
+
+  act(frame: Uint8Array): { action: number; surprise: number } {
+    const z = tf.tidy(() => this.vision.encode(tf.div(tf.tensor4d(frame, [1, 64, 64, 3], 'float32'), 255)).mu); // [1, Z]
+    try {
+      if (this.steps % this.replanEvery === 0) this.move = planMove(this.memory, z, this.state, this.plans, this.options, this.rng).move;
+      const restart = this.steps === 0 && this.memory.config.restartInput ? tf.ones([1]) : undefined; // [1]
+      const a = tf.tensor2d([this.move], [1, 1]); // [1, 1]
+      const out = this.memory.step(z, a, this.state, restart);
+      restart?.dispose();
+      a.dispose();
+      disposeState(this.state);
+      this.state = out.state;
+      disposeOutputHeads(out);
+    } finally {
+      z.dispose();
+    }
+    this.steps++;
+    return { action: this.move, surprise: 0 };
+  }
+
+  dispose(): void {
+    disposeState(this.state);
+  }
+}
+
+/** Plays real TakeCover episodes with the planner and returns each episode's survival (steps). */
 export async function runPlanCheck(run: PlanCheckRun): Promise<{ returns: number[] }> {
-  const horizon = run.horizon ?? 24;
-  const options = { samples: run.samples ?? 2, temperature: run.temperature ?? 0.1, doneLogitShift: run.doneLogitShift ?? Math.log(10) };
-  const replanEvery = run.replanEvery ?? 4;
+  const horizon = run.horizon ?? PLAN_CHECK_DEFAULTS.horizon;
+  const options = { samples: run.samples ?? PLAN_CHECK_DEFAULTS.samples, temperature: run.temperature ?? PLAN_CHECK_DEFAULTS.temperature, doneLogitShift: run.doneLogitShift ?? Math.log(10) };
+  const replanEvery = run.replanEvery ?? PLAN_CHECK_DEFAULTS.replanEvery;
   if (!Number.isInteger(options.samples) || options.samples < 1) throw new Error(`plan check samples must be a positive integer, got ${options.samples}`);
   if (!Number.isInteger(replanEvery) || replanEvery < 1) throw new Error(`plan check replanEvery must be a positive integer, got ${replanEvery}`);
   if (!(options.temperature > 0)) throw new Error(`plan check temperature must be positive, got ${options.temperature}`);
   if (run.memory.config.actionSize !== 1) throw new Error(`plan check plans TakeCover moves: M's action size must be 1, got ${run.memory.config.actionSize}`);
-  const plans = takeCoverPlans(horizon, run.switchSteps);
-  const rng = new Rng(run.seed).derive('plan-check');
+  const planner = new TakeCoverPlanner(run.vision, run.memory, takeCoverPlans(horizon, run.switchSteps), options, replanEvery, new Rng(run.seed).derive('plan-check'));
   const returns: number[] = [];
-  for (let e = 0; e < run.episodes; e++) {
-    const env = makeAgentEnv('takecover');
-    let { observation } = env.reset({ seed: run.seedOf(e) });
-    let state = zeroState(1, run.memory.config.hiddenSize);
-    let steps = 0;
-    let move = 1;
-    try {
-      for (;;) {
-        const z = tf.tidy(() => run.vision.encode(tf.div(tf.tensor4d(observation, [1, 64, 64, 3], 'float32'), 255)).mu); // [1, Z]
-        try {
-          if (steps % replanEvery === 0) move = planMove(run.memory, z, state, plans, options, rng).move;
-          const restart = steps === 0 && run.memory.config.restartInput ? tf.ones([1]) : undefined; // [1]
-          const a = tf.tensor2d([move], [1, 1]); // [1, 1]
-          const out = run.memory.step(z, a, state, restart);
-          restart?.dispose();
-          a.dispose();
-          disposeState(state);
-          state = out.state;
-          disposeOutputHeads(out);
-        } finally {
-          z.dispose();
-        }
-        const result = env.step(move);
-        observation = result.observation;
-        steps++;
-        if (result.terminated || result.truncated || (run.maxSteps !== undefined && steps >= run.maxSteps)) break;
+  try {
+    for (let e = 0; e < run.episodes; e++) {
+      const env = makeAgentEnv('takecover');
+      try {
+        const episode = runAgentEpisode(env, planner, { seed: run.seedOf(e), ...(run.maxSteps !== undefined && { maxSteps: run.maxSteps }) });
+        returns.push(episode.length);
+        run.onEpisode?.(e, episode.length);
+      } finally {
+        env.close?.();
       }
-    } finally {
-      disposeState(state);
-      env.close?.();
     }
-    returns.push(steps);
-    run.onEpisode?.(e, steps);
+  } finally {
+    planner.dispose();
   }
   return { returns };
 }
