@@ -5,7 +5,7 @@ import { atomicWriteFile, atomicWriteJson, initBackend, readJsonFile, type Backe
 import { MetricsLogger } from '@worldmodels/core/progress';
 import { Rng } from '@worldmodels/core/rng';
 import {
-  CONTROLLER_FILE, ControllerLayout, doneHeadCheck, type DoneHeadCheck, ENV_KINDS, fixedActionCalibration, type CalibrationRow, INITIAL_Z_FILE, layoutOptionsFor, loadMemory, loadVision, makeDreamEnv, packageModulePath,
+  CONTROLLER_FILE, ControllerLayout, doneHeadCheck, type DoneHeadCheck, ENV_KINDS, fixedActionCalibration, type CalibrationRow, INITIAL_Z_FILE, layoutOptionsFor, loadMemory, loadVision, makeDreamEnv, packageModulePath, PLAN_CHECK_DEFAULTS,
   readRunConfig, runPlanCheck, SERIES_DIR, stageDir, temperatureSuffix, type ControllerResult, type RunConfig,
 } from '@worldmodels/world-model';
 import { writeDreamGif, writeReconstructionGif } from './gifs.js';
@@ -183,7 +183,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions = 
       log(`  ${check.episodes} episodes, ${check.deaths} deaths; M expects ${check.expectedDeaths.toFixed(1)}; threshold fired before the end in ${check.firedEarly} (median step ${check.medianEarlyFire ?? '—'}), missed ${check.missedDeaths} deaths`);
     }
     if (options.planCheck) {
-      const plan = { temperature: 0.1, horizon: 24, samples: 2, replanEvery: 4 };
+      const plan = { ...PLAN_CHECK_DEFAULTS };
       log(`eval: planning in M instead of C, ${options.planCheck} real episodes (${plan.horizon}-step held-move plans × ${plan.samples} at τ ${plan.temperature}, every ${plan.replanEvery} steps)`);
       const r = await runPlanCheck({
         vision: vae, memory: mdnrnn, episodes: options.planCheck, seedOf: (e) => episodeSeed(seed, 0, 0, e), seed, ...plan,
