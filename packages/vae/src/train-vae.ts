@@ -127,11 +127,8 @@ export async function trainVAE(options: TrainVAEOptions): Promise<TrainVAEResult
       epoch++;
       skip = 0;
     }
-  } else if (options.init !== undefined) {
-    vae = await loadInitialVAE(options.init, options.model);
-    trainer = new VAETrainer(vae, { learningRate: options.learningRate ?? 1e-4, rng: new Rng(seed).derive('vae', 'train-noise') });
   } else {
-    vae = new ConvVAE({ seed, ...options.model });
+    vae = options.init !== undefined ? await loadInitialVAE(options.init, options.model) : new ConvVAE({ seed, ...options.model });
     trainer = new VAETrainer(vae, { learningRate: options.learningRate ?? 1e-4, rng: new Rng(seed).derive('vae', 'train-noise') });
   }
   trainer.steps = step;
