@@ -78,8 +78,37 @@ export class DatasetReader {
     readonly episodes: EpisodeEntry[],
     problems: string[],
     private readonly onCorrupt: CorruptHandler,
+    /** Episodes directory of each episode id (a union's episodes live in several sets); the set's own by default. */
+    private readonly episodeDirs: ReadonlyMap<string, string> = new Map(),
   ) {
     this.problems = problems;
+  }
+
+  /**
+   * One reader over several data sets holding the same arrays (e.g. every round's collected
+   * rollouts), as if they were one set: each part's episode ids get its `prefix` (ids must stay
+   * unique), files are read where they lie. The parts' own corrupt-episode handling carries over.
+   */
+  static union(parts: readonly { reader: DatasetReader; prefix: string }[]): DatasetReader {
+    if (parts.length === 0) throw new Error('a union of data sets needs at least one set');
+    const first = parts[0]!.reader;
+    const signature = (m: DatasetManifest) => JSON.stringify(Object.entries(m.arrays).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const episodes: EpisodeEntry[] = [];
+    const dirs = new Map<string, string>();
+    for (const { reader, prefix } of parts) {
+      if (signature(reader.manifest) !== signature(first.manifest)) {
+        throw new Error(`data set ${reader.dir} holds other arrays than ${first.dir}: ${describeArrays(reader.manifest)} vs ${describeArrays(first.manifest)}`);
+      }
+      if (reader.manifest.env !== first.manifest.env) throw new Error(`data set ${reader.dir} is of env ${String(reader.manifest.env)}, ${first.dir} of ${String(first.manifest.env)}`);
+      for (const entry of reader.episodes) {
+        const id = `${prefix}${entry.id}`;
+        if (dirs.has(id)) throw new Error(`episode id '${id}' is in two of the united data sets (${reader.dir} and another); give them other prefixes`);
+        dirs.set(id, reader.episodesDir(entry));
+        episodes.push({ ...entry, id });
+      }
+    }
+    const problems = parts.flatMap((p) => p.reader.problems);
+    return new DatasetReader(parts.map((p) => p.reader.dir).join(' + '), first.manifest, episodes, problems, first.onCorrupt, dirs);
   }
 
   static async open(dir: string, options: { onCorrupt?: CorruptHandler } = {}): Promise<DatasetReader> {
@@ -118,7 +147,7 @@ export class DatasetReader {
   async readEpisode(idOrEntry: string | number | EpisodeEntry): Promise<Episode> {
     const entry = typeof idOrEntry === 'object' ? idOrEntry : this.episodes.find((e) => e.id === episodeStem(idOrEntry));
     if (!entry) throw new Error(`data set ${this.dir} has no episode ${String(idOrEntry)}`);
-    const path = join(this.dir, 'episodes', entry.file);
+    const path = join(this.episodesDir(entry), entry.file);
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(await readFile(path));
@@ -255,6 +284,10 @@ export class DatasetReader {
     }
   }
 
+  private episodesDir(entry: EpisodeEntry): string {
+    return this.episodeDirs.get(entry.id) ?? join(this.dir, 'episodes');
+  }
+
   private spec(key: string) {
     const spec = this.manifest.arrays[key];
     if (!spec) throw new Error(`data set ${this.dir} has no array '${key}' (it holds ${Object.keys(this.manifest.arrays).join(', ')})`);
@@ -281,4 +314,8 @@ export class DatasetReader {
     }
     return { loaded, end: i };
   }
+}
+
+function describeArrays(manifest: DatasetManifest): string {
+  return Object.entries(manifest.arrays).map(([k, a]) => `${k} ${a.dtype} [${a.shape.join(', ')}]`).join(', ');
 }

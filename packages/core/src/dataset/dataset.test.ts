@@ -157,4 +157,34 @@ describe('data set store', () => {
     }
     expect(count).toBe(4 * 2); // episode 0 is shorter than seqLen; each 12-step episode gives two windows
   });
+
+  it('reads several sets as one (union): prefixed ids, files read where they lie, every frame streamed once', async () => {
+    const a = await makeSet(2, () => 6);
+    const b = mkdtempSync(join(tmpdir(), 'wm-ds-'));
+    const wb = await DatasetWriter.open(b, { env: 'Test-v0', observationShape: [H, W, C], actionShape: [3] });
+    for (let e = 5; e < 8; e++) await wb.writeEpisode(episode(e, 4), { id: e - 5 }); // same ids as set a
+    const union = DatasetReader.union([
+      { reader: await DatasetReader.open(a), prefix: '' },
+      { reader: await DatasetReader.open(b), prefix: 'r1-' },
+    ]);
+    expect(union.episodes.map((e) => e.id)).toEqual(['ep-000000', 'ep-000001', 'r1-ep-000000', 'r1-ep-000001', 'r1-ep-000002']);
+    expect(union.totalSteps).toBe(2 * 6 + 3 * 4);
+    const fromB = await union.readEpisode('r1-ep-000001');
+    expect(fromB.arrays.observations!.data[0]).toBe(6 * 16); // episode 6 of set b, not episode 1 of set a
+    expect((await union.readEpisode('ep-000001')).arrays.observations!.data[0]).toBe(16);
+    const seen: number[] = [];
+    for await (const batch of union.frames({ batchSize: 5, rng: new Rng(3) })) {
+      for (let i = 0; i < batch.count; i++) seen.push(batch.data[i * FRAME]!);
+    }
+    const expected = [0, 1].flatMap((e) => Array.from({ length: 6 }, (_, t) => e * 16 + t)).concat([5, 6, 7].flatMap((e) => Array.from({ length: 4 }, (_, t) => e * 16 + t)));
+    expect(seen.sort((x, y) => x - y)).toEqual(expected.sort((x, y) => x - y));
+    // Ids must stay unique; the sets must hold the same arrays.
+    expect(() => DatasetReader.union([{ reader: union, prefix: '' }, { reader: union, prefix: '' }])).toThrow(/episode id 'ep-000000' is in two of the united data sets/);
+    const other = mkdtempSync(join(tmpdir(), 'wm-ds-'));
+    await DatasetWriter.open(other, { env: 'Test-v0', observationShape: [8, 8, 3], actionShape: [3] });
+    await expect(DatasetReader.open(other).then((r) => DatasetReader.union([{ reader: union, prefix: '' }, { reader: r, prefix: 'x-' }]))).rejects.toThrow(/holds other arrays than .*observations uint8 \[8, 8, 3\]/);
+    // A union of unions reads from the original directories.
+    const nested = DatasetReader.union([{ reader: union, prefix: 'r2-' }]);
+    expect((await nested.readEpisode('r2-r1-ep-000001')).arrays.observations!.data[0]).toBe(6 * 16);
+  });
 });
