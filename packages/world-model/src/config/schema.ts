@@ -143,9 +143,18 @@ export const controllerSchema = z.strictObject({
  * the previous agent only and trains V, M and C afresh on that round's data.
  */
 export const iterativeSchema = z.strictObject({
-  /** 'keep': later rounds use round 1's V (so every round's latents mean the same); 'retrain': a new V per round on its own data. */
-  vision: z.enum(['keep', 'retrain']),
-  /** M of round k trains on the series of rounds 1..k (data aggregation); needs vision 'keep'. */
+  /**
+   * V of later rounds. 'keep': round 1's V (every round's latents mean the same); 'retrain': a new
+   * V per round; 'finetune': round k's V starts from round k−1's (fresh Adam moments) and trains
+   * `vaeSteps` more steps. A new V trains on its round's frames, or with `aggregate` on every
+   * round's so far.
+   */
+  vision: z.enum(['keep', 'retrain', 'finetune']),
+  /**
+   * Data aggregation: M of round k trains on the series of rounds 1..k. With vision 'keep' the
+   * earlier series are copied; with a new V (retrain, finetune) that V trains on every round's
+   * frames and the series encodes them all anew.
+   */
   aggregate: z.boolean(),
   /** M of round k starts from round k−1's weights (fresh Adam moments). */
   warmStart: z.boolean(),
@@ -173,6 +182,8 @@ export const iterativeSchema = z.strictObject({
   recollect: z.boolean().optional(),
   /** Step cap of the episodes collected in later rounds (default: collect.maxSteps): a good agent's long episodes are what M lacks. */
   maxSteps: positiveInt.optional(),
+  /** V's training steps in later rounds with vision 'retrain' or 'finetune' (default: vae.steps, else vae.epochs passes). */
+  vaeSteps: positiveInt.optional(),
   /** M's passes over the (aggregated) series in later rounds (default: mdnrnn.epochs). */
   mdnrnnEpochs: positiveInt.optional(),
   /**
@@ -222,9 +233,6 @@ export type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T
 /** Validates a full config; the error lists every problem with its path (`controller.popSize: ...`). */
 export function parseRunConfig(value: unknown, source = 'config'): RunConfig {
   const result = runConfigSchema.safeParse(value);
-  if (result.success && result.data.iterative.aggregate && result.data.iterative.vision !== 'keep') {
-    throw new Error(`invalid ${source}:\n  iterative.aggregate: aggregating the rounds' series needs iterative.vision 'keep' (a retrained V would give each round's latents another meaning)`);
-  }
   if (result.success && result.data.iterative.recollect === true && result.data.iterative.startFrom === undefined) {
     throw new Error(`invalid ${source}:\n  iterative.recollect: only a run continued from an agent (iterative.startFrom) collects again in round 1`);
   }

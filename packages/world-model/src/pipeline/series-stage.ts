@@ -5,7 +5,8 @@ import { encodeDataset } from '@worldmodels/vae';
 import type { RunConfig } from '../config/schema.js';
 import { loadVision } from '../models/load-models.js';
 import type { Stage } from '../run/stage.js';
-import { DATA_DIR, ENCODED_DIR, INITIAL_Z_FILE, SERIES_DIR, stageDir, stageName } from './stage-paths.js';
+import { framesRounds, openRoundsFrames, reencodesEarlierRounds } from './collected-rounds.js';
+import { ENCODED_DIR, INITIAL_Z_FILE, SERIES_DIR, stageDir, stageName } from './stage-paths.js';
 
 /**
  * Encodes every collected episode with V (@worldmodels/vae's `encodeDataset`: per step mu and
@@ -20,11 +21,13 @@ import { DATA_DIR, ENCODED_DIR, INITIAL_Z_FILE, SERIES_DIR, stageDir, stageName 
  * position: in the dream every episode then ended after about one window.)
  */
 export function seriesStage(config: RunConfig, iteration: number, options: { aggregate?: boolean } = {}): Stage {
-  const collect = stageName('collect', iteration);
   const vae = stageName('vae', iteration);
   // Data aggregation (iterative procedure): round k's series also holds every earlier round's.
-  // (`aggregate: false`: the round before holds no series, e.g. an imported agent.)
-  const previous = iteration > 1 && config.iterative.aggregate && options.aggregate !== false ? stageName('series', iteration - 1) : null;
+  // With a kept V the earlier series are copied (`aggregate: false`: the round before holds no
+  // series, e.g. an imported agent); with a new V every round's frames are encoded anew.
+  const rounds = framesRounds(config, iteration);
+  const collects = rounds.map((round) => stageName('collect', round));
+  const previous = iteration > 1 && config.iterative.aggregate && !reencodesEarlierRounds(config, iteration) && options.aggregate !== false ? stageName('series', iteration - 1) : null;
   const concat = config.mdnrnn.concatEpisodes === true;
   const pad = config.mdnrnn.padEpisodeEnds && !concat ? config.mdnrnn.seqLen : 0;
   // A stream holds whole consecutive episodes, at least this many steps (many windows each).
@@ -32,14 +35,14 @@ export function seriesStage(config: RunConfig, iteration: number, options: { agg
   return {
     name: stageName('series', iteration),
     dir: stageDir('series', iteration),
-    inputs: previous ? [collect, vae, previous] : [collect, vae],
-    settings: { ...(concat ? { pad, concat, streamSteps } : { pad }), ...(previous && { aggregates: previous }) },
+    inputs: previous ? [...collects, vae, previous] : [...collects, vae],
+    settings: { ...(concat ? { pad, concat, streamSteps } : { pad }), ...(previous && { aggregates: previous }), ...(rounds.length > 1 && { encodes: collects }) },
     async run(ctx) {
       const model = await loadVision(ctx.inputs[vae]!);
       const encodedDir = join(ctx.dir, ENCODED_DIR);
       let result;
       try {
-        result = await encodeDataset({ vae: model, dataset: join(ctx.inputs[collect]!, DATA_DIR), outDir: encodedDir, batchSize: config.series.batchSize });
+        result = await encodeDataset({ vae: model, dataset: await openRoundsFrames(ctx.inputs, rounds), outDir: encodedDir, batchSize: config.series.batchSize });
       } finally {
         model.dispose();
       }
@@ -115,7 +118,9 @@ export function seriesStage(config: RunConfig, iteration: number, options: { agg
         mu: { data: mu, shape: [N, Z], dtype: 'float32' },
         logvar: { data: logvar, shape: [N, Z], dtype: 'float32' },
       });
-      return { episodes: N, encoded: result.encoded, initialLatents: N, trainingSteps: steps, padding: pad, ...(concat && { streams }), ...(previous && { aggregated }) };
+      // Episodes of earlier rounds: copied series, or encoded anew (their ids carry the round).
+      if (rounds.length > 1) aggregated = encoded.episodes.filter((e) => /^r\d+-/.test(e.id)).length;
+      return { episodes: N, encoded: result.encoded, initialLatents: N, trainingSteps: steps, padding: pad, ...(concat && { streams }), ...((previous || rounds.length > 1) && { aggregated }) };
     },
   };
 }

@@ -235,7 +235,51 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     await expect(resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterations: 2, iterative: { recollect: true } } })).rejects.toThrow(/iterative.recollect: only a run continued from an agent/);
   });
 
-  it('rejects aggregating the rounds\' series with a retrained V', async () => {
-    await expect(resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterations: 2, iterative: { aggregate: true } } })).rejects.toThrow(/iterative.aggregate: .*needs iterative.vision 'keep'/);
+  it('iterative.vision finetune with aggregate: round 2 fine-tunes round 1\'s V on both rounds\' frames and encodes both anew', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wm-run-finetune-'));
+    const iterative = { vision: 'finetune' as const, aggregate: true, warmStart: true, explore: 0.5, episodes: 2, maxSteps: 9, vaeSteps: 2, mdnrnnEpochs: 1 };
+    const config = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterations: 2, iterative } });
+    const outcomes = await trainWorldModel(dir, config, { log: quiet });
+    expect(outcomes.every((o) => o.status === 'ran')).toBe(true);
+    const done = async (stage: string) => JSON.parse(await readFile(join(dir, 'iter-2', stage, 'DONE.json'), 'utf8'));
+    const vae2 = await done('vae');
+    expect(vae2.settings).toMatchObject({ fineTunes: 'vae', frames: ['collect', 'collect@2'], steps: 2 });
+    expect(vae2.summary.steps).toBe(2);
+    // Two Adam steps from round 1's V.
+    const first = await ConvVAE.load(join(dir, 'vae', 'model'));
+    const second = await ConvVAE.load(join(dir, 'iter-2', 'vae', 'model'));
+    const firstWeights = first.getWeights();
+    let moved = 0;
+    for (const [name, w] of Object.entries(second.getWeights())) moved = Math.max(moved, tf.tidy(() => tf.max(tf.abs(tf.sub(w, firstWeights[name]!))).dataSync()[0]!));
+    expect(moved).toBeGreaterThan(0);
+    expect(moved).toBeLessThan(2 * 3 * config.vae.learningRate);
+    // Round 2's series: its own episodes and round 1's (under r1- ids), all encoded by round 2's V.
+    const collect1 = await DatasetReader.open(join(dir, 'collect', 'data'));
+    const collect2 = await DatasetReader.open(join(dir, 'iter-2', 'collect', 'data'));
+    const encoded2 = await DatasetReader.open(join(dir, 'iter-2', 'series', 'encoded'));
+    expect(encoded2.episodes.map((e) => e.id).sort()).toEqual([...collect2.episodes.map((e) => e.id), ...collect1.episodes.map((e) => `r1-${e.id}`)].sort());
+    const series2 = await done('series');
+    expect(series2.settings).toMatchObject({ encodes: ['collect', 'collect@2'] });
+    expect(series2.settings.aggregates).toBeUndefined();
+    expect(series2.summary.aggregated).toBe(collect1.episodes.length);
+    const entry = collect1.episodes[0]!;
+    const frames = (await collect1.readEpisode(entry)).arrays.observations!;
+    const mu = (await encoded2.readEpisode(`r1-${entry.id}`)).arrays.mu!.data;
+    const mu1 = (await (await DatasetReader.open(join(dir, 'series', 'encoded'))).readEpisode(entry.id)).arrays.mu!.data;
+    const expected = tf.tidy(() => second.encode(tf.div(tf.tensor4d(frames.data as Uint8Array, frames.shape as [number, number, number, number], 'int32').toFloat(), 255)).mu.dataSync());
+    expect(Math.max(...Array.from(expected, (m, i) => Math.abs(m - mu[i]!)))).toBeLessThan(1e-4); // V₂'s latents…
+    expect(Math.max(...Array.from(mu1, (m, i) => Math.abs(m - mu[i]!)))).toBeGreaterThan(0); // …not round 1's
+    first.dispose();
+    second.dispose();
+    expect(existsSync(join(dir, 'iter-2', 'controller', 'best.json'))).toBe(true);
+
+    // 'retrain' with aggregate: a new V on both rounds' frames (no start V); without aggregate, on its round's.
+    const retrain = { ...config, iterative: { ...config.iterative, vision: 'retrain' as const } };
+    expect(vaeStage(retrain, 2).inputs).toEqual(['collect', 'collect@2']);
+    expect(vaeStage(retrain, 2).settings).not.toHaveProperty('fineTunes');
+    expect(vaeStage({ ...retrain, iterative: { ...retrain.iterative, aggregate: false } }, 2).inputs).toEqual(['collect@2']);
+    // Continued from an agent without recollecting, round 1 has no frames: round 2 fine-tunes the agent's V on its own.
+    const continued = { ...config, iterative: { ...config.iterative, startFrom: dir } };
+    expect(vaeStage(continued, 2).inputs).toEqual(['collect@2', 'vae']);
   });
 });
