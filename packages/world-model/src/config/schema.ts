@@ -35,7 +35,7 @@ export const vaeSchema = z.strictObject({
   checkpointEvery: positiveInt,
   /**
    * Fine-tune: start V from a trained one instead of random weights — a V model directory, a vae
-   * stage, or a run / exported agent holding `vae/model` (e.g. 'checkpoints/takecover'). Its zSize
+   * stage, or a run / exported agent (its last round's V, e.g. 'checkpoints/takecover'). Its zSize
    * and width must equal this section's.
    */
   init: z.string().min(1).optional(),

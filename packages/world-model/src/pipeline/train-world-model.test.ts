@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../config/resolve-config.js';
 import { exportAgent } from './export-agent.js';
 import { retrainController } from './retrain-controller.js';
+import { resolveVisionModelDir } from '../models/load-models.js';
 import { vaeStage } from './vae-stage.js';
 import { readRunConfig, trainWorldModel } from './train-world-model.js';
 
@@ -272,6 +273,10 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     first.dispose();
     second.dispose();
     expect(existsSync(join(dir, 'iter-2', 'controller', 'best.json'))).toBe(true);
+
+    // vae.init naming this run takes its last round's V; a stage directory, that stage's.
+    expect(resolveVisionModelDir(dir)).toBe(join(dir, 'iter-2', 'vae', 'model'));
+    expect(resolveVisionModelDir(join(dir, 'vae'))).toBe(join(dir, 'vae', 'model'));
 
     // 'retrain' with aggregate: a new V on both rounds' frames (no start V); without aggregate, on its round's.
     const retrain = { ...config, iterative: { ...config.iterative, vision: 'retrain' as const } };
