@@ -16,6 +16,23 @@ import { readRunConfig, trainWorldModel } from './train-world-model.js';
 
 const quiet = () => {};
 
+/** Reads a stage's done-marker (`<run>/<stageDir>/DONE.json`). */
+async function readDone(runDir: string, stageDir: string) {
+  return JSON.parse(await readFile(join(runDir, stageDir, 'DONE.json'), 'utf8'));
+}
+
+/** Largest change of any weight between two saved Vs. */
+async function largestWeightChange(fromDir: string, toDir: string): Promise<number> {
+  const from = await ConvVAE.load(fromDir);
+  const to = await ConvVAE.load(toDir);
+  const fromWeights = from.getWeights();
+  let largest = 0;
+  for (const [name, w] of Object.entries(to.getWeights())) largest = Math.max(largest, tf.tidy(() => tf.max(tf.abs(tf.sub(w, fromWeights[name]!))).dataSync()[0]!));
+  from.dispose();
+  to.dispose();
+  return largest;
+}
+
 describe('trainWorldModel (ci preset, end to end)', () => {
   it('takecover: collects, trains V and M, trains C in the dream; a second run is a no-op', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wm-run-'));
@@ -55,15 +72,9 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     expect(tunedStage.settings).toMatchObject({ init: dir });
     const ctx = { runDir: tunedDir, dir: tunedDir, inputs: { collect: join(dir, 'collect') }, metrics: await MetricsLogger.open(join(tunedDir, 'metrics.jsonl')), log: quiet, resuming: false };
     await tunedStage.run(ctx);
-    const source = await ConvVAE.load(join(dir, 'vae', 'model'));
-    const started = await ConvVAE.load(join(tunedDir, 'model'));
-    const sourceWeights = source.getWeights();
-    let moved = 0;
-    for (const [name, w] of Object.entries(started.getWeights())) moved = Math.max(moved, tf.tidy(() => tf.max(tf.abs(tf.sub(w, sourceWeights[name]!))).dataSync()[0]!));
+    const moved = await largestWeightChange(join(dir, 'vae', 'model'), join(tunedDir, 'model'));
     expect(moved).toBeGreaterThan(0); // it trained…
     expect(moved).toBeLessThan(2 * 3 * config.vae.learningRate); // …2 Adam steps from the source V, not from a random start
-    source.dispose();
-    started.dispose();
     await expect(vaeStage({ ...config, vae: { ...config.vae, init: tunedDir + '-missing' } }, 1).run(ctx)).rejects.toThrow(/vae.init: .*-missing holds no saved V/);
 
     const before = tf.memory().numTensors;
@@ -114,7 +125,7 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     const config = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterations: 2, controller: { curiosity: { weight: 0.01 } } } });
     const outcomes = await trainWorldModel(dir, config, { log: quiet });
     expect(outcomes.map((o) => o.stage)).toEqual(['collect', 'vae', 'series', 'mdnrnn', 'controller', 'collect@2', 'vae@2', 'series@2', 'mdnrnn@2', 'controller@2']);
-    const collected = JSON.parse(await readFile(join(dir, 'iter-2', 'collect', 'DONE.json'), 'utf8'));
+    const collected = await readDone(dir, join('iter-2', 'collect'));
     expect(collected.settings.policy).toBe('previous-agent');
     expect(collected.summary.collected).toBe(2);
     expect(existsSync(join(dir, 'iter-2', 'controller', 'best.json'))).toBe(true);
@@ -140,7 +151,7 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     const config = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterations: 2, iterative } });
     const outcomes = await trainWorldModel(dir, config, { log: quiet });
     expect(outcomes.every((o) => o.status === 'ran')).toBe(true);
-    const done = async (stage: string) => JSON.parse(await readFile(join(dir, 'iter-2', stage, 'DONE.json'), 'utf8'));
+    const done = (stage: string) => readDone(dir, join('iter-2', stage));
     // V is round 1's, byte for byte.
     for (const file of ['model.json', 'weights.bin']) {
       expect((await readFile(join(dir, 'iter-2', 'vae', 'model', file))).equals(await readFile(join(dir, 'vae', 'model', file)))).toBe(true);
@@ -164,7 +175,7 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     expect((await done('series')).summary.aggregated).toBe(series1.episodes.length);
     const m = await done('mdnrnn');
     expect(m.settings).toMatchObject({ warmStart: 'mdnrnn', epochs: 2, seqLen: 5 });
-    expect(JSON.parse(await readFile(join(dir, 'mdnrnn', 'DONE.json'), 'utf8')).settings.seqLen).toBe(config.mdnrnn.seqLen);
+    expect((await readDone(dir, 'mdnrnn')).settings.seqLen).toBe(config.mdnrnn.seqLen);
     expect(config.mdnrnn.seqLen).not.toBe(5);
     expect(existsSync(join(dir, 'iter-2', 'controller', 'best.json'))).toBe(true);
   });
@@ -190,7 +201,7 @@ describe('trainWorldModel (ci preset, end to end)', () => {
       expect((await readFile(join(dir, 'iter-2', 'vae', 'model', file))).equals(exported)).toBe(true);
     }
     expect(await readFile(join(dir, 'controller', 'best.json'), 'utf8')).toBe(await readFile(join(agent, 'controller', 'best.json'), 'utf8'));
-    const done = async (stage: string) => JSON.parse(await readFile(join(dir, 'iter-2', stage, 'DONE.json'), 'utf8'));
+    const done = (stage: string) => readDone(dir, join('iter-2', stage));
     expect((await done('collect')).settings).toMatchObject({ policy: 'previous-agent', episodes: 2, maxSteps: 12 });
     // Round 2's series is its own episodes only (the export holds no series); M starts from the agent's.
     const series2 = await DatasetReader.open(join(dir, 'iter-2', 'series', 'series'));
@@ -223,11 +234,11 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     expect(outcomes2.map((o) => `${o.stage}:${o.status}`)).toEqual([
       'collect:ran', 'vae:ran', 'series:ran', 'mdnrnn:ran', 'controller:ran', 'collect@2:ran', 'vae@2:ran', 'series@2:ran', 'mdnrnn@2:ran', 'controller@2:ran',
     ]);
-    const collect1 = JSON.parse(await readFile(join(again2, 'collect', 'DONE.json'), 'utf8'));
+    const collect1 = await readDone(again2, 'collect');
     expect(collect1.settings).toMatchObject({ policy: recollected.collect.policy, episodes: recollected.collect.episodes });
     const series1 = await DatasetReader.open(join(again2, 'series', 'series'));
     expect(series1.episodes.length).toBeGreaterThan(0);
-    const series2Done = JSON.parse(await readFile(join(again2, 'iter-2', 'series', 'DONE.json'), 'utf8'));
+    const series2Done = await readDone(again2, join('iter-2', 'series'));
     expect(series2Done.summary.aggregated).toBe(series1.episodes.length);
     const aggregatedIds = (await DatasetReader.open(join(again2, 'iter-2', 'series', 'series'))).episodes.map((e) => e.id);
     for (const entry of series1.episodes) expect(aggregatedIds).toContain(`r1-${entry.id}`);
@@ -240,18 +251,13 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'wm-run-finetune-'));
     const iterative = { vision: 'finetune' as const, aggregate: true, warmStart: true, explore: 0.5, episodes: 2, maxSteps: 9, vaeSteps: 2, mdnrnnEpochs: 1 };
     const config = await resolveRunConfig({ env: 'takecover', preset: 'ci', overrides: { iterations: 2, iterative } });
-    const outcomes = await trainWorldModel(dir, config, { log: quiet });
-    expect(outcomes.every((o) => o.status === 'ran')).toBe(true);
-    const done = async (stage: string) => JSON.parse(await readFile(join(dir, 'iter-2', stage, 'DONE.json'), 'utf8'));
+    expect((await trainWorldModel(dir, config, { log: quiet })).every((o) => o.status === 'ran')).toBe(true);
+    const done = (stage: string) => readDone(dir, join('iter-2', stage));
     const vae2 = await done('vae');
     expect(vae2.settings).toMatchObject({ fineTunes: 'vae', frames: ['collect', 'collect@2'], steps: 2 });
     expect(vae2.summary.steps).toBe(2);
     // Two Adam steps from round 1's V.
-    const first = await ConvVAE.load(join(dir, 'vae', 'model'));
-    const second = await ConvVAE.load(join(dir, 'iter-2', 'vae', 'model'));
-    const firstWeights = first.getWeights();
-    let moved = 0;
-    for (const [name, w] of Object.entries(second.getWeights())) moved = Math.max(moved, tf.tidy(() => tf.max(tf.abs(tf.sub(w, firstWeights[name]!))).dataSync()[0]!));
+    const moved = await largestWeightChange(join(dir, 'vae', 'model'), join(dir, 'iter-2', 'vae', 'model'));
     expect(moved).toBeGreaterThan(0);
     expect(moved).toBeLessThan(2 * 3 * config.vae.learningRate);
     // Round 2's series: its own episodes and round 1's (under r1- ids), all encoded by round 2's V.
@@ -267,10 +273,10 @@ describe('trainWorldModel (ci preset, end to end)', () => {
     const frames = (await collect1.readEpisode(entry)).arrays.observations!;
     const mu = (await encoded2.readEpisode(`r1-${entry.id}`)).arrays.mu!.data;
     const mu1 = (await (await DatasetReader.open(join(dir, 'series', 'encoded'))).readEpisode(entry.id)).arrays.mu!.data;
+    const second = await ConvVAE.load(join(dir, 'iter-2', 'vae', 'model'));
     const expected = tf.tidy(() => second.encode(tf.div(tf.tensor4d(frames.data as Uint8Array, frames.shape as [number, number, number, number], 'int32').toFloat(), 255)).mu.dataSync());
     expect(Math.max(...Array.from(expected, (m, i) => Math.abs(m - mu[i]!)))).toBeLessThan(1e-4); // V₂'s latents…
     expect(Math.max(...Array.from(mu1, (m, i) => Math.abs(m - mu[i]!)))).toBeGreaterThan(0); // …not round 1's
-    first.dispose();
     second.dispose();
     expect(existsSync(join(dir, 'iter-2', 'controller', 'best.json'))).toBe(true);
 
