@@ -23,11 +23,11 @@ export async function loadMemory(stageDir: string): Promise<MDNRNN> {
  * rounds, `vae/model/` of one round).
  */
 export function resolveVisionModelDir(path: string): string {
-  const lastRound = join(path, stageDir('vae', lastIteration(path)), MODEL_DIR);
-  for (const candidate of [path, join(path, MODEL_DIR), lastRound]) {
+  const lastRound = join(stageDir('vae', lastIteration(path)), MODEL_DIR);
+  for (const candidate of [path, join(path, MODEL_DIR), join(path, lastRound)]) {
     if (existsSync(join(candidate, 'model.json'))) return candidate;
   }
-  throw new Error(`vae.init: ${path} holds no saved V (looked for model.json, model/model.json and ${join(stageDir('vae', lastIteration(path)), MODEL_DIR, 'model.json')})`);
+  throw new Error(`vae.init: ${path} holds no saved V (looked for model.json, model/model.json and ${join(lastRound, 'model.json')})`);
 }
 
 /** Rounds of the run at `path` by its config.json (1 where there is none or it does not say). */

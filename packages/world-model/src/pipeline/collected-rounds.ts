@@ -17,7 +17,7 @@ export function framesRounds(config: RunConfig, iteration: number): number[] {
 }
 
 /** Round `iteration`'s V is new and trained on the earlier rounds' frames too, so their series are encoded anew. */
-export function reencodesEarlierRounds(config: RunConfig, iteration: number): boolean {
+function reencodesEarlierRounds(config: RunConfig, iteration: number): boolean {
   return iteration > 1 && config.iterative.aggregate && config.iterative.vision !== 'keep';
 }
 

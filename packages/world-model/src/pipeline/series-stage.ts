@@ -5,7 +5,7 @@ import { encodeDataset } from '@worldmodels/vae';
 import type { RunConfig } from '../config/schema.js';
 import { loadVision } from '../models/load-models.js';
 import type { Stage } from '../run/stage.js';
-import { framesRounds, openRoundsFrames, reencodesEarlierRounds } from './collected-rounds.js';
+import { framesRounds, openRoundsFrames } from './collected-rounds.js';
 import { ENCODED_DIR, INITIAL_Z_FILE, SERIES_DIR, stageDir, stageName } from './stage-paths.js';
 
 /**
@@ -27,7 +27,7 @@ export function seriesStage(config: RunConfig, iteration: number, options: { agg
   // series, e.g. an imported agent); with a new V every round's frames are encoded anew.
   const rounds = framesRounds(config, iteration);
   const collects = rounds.map((round) => stageName('collect', round));
-  const previous = iteration > 1 && config.iterative.aggregate && !reencodesEarlierRounds(config, iteration) && options.aggregate !== false ? stageName('series', iteration - 1) : null;
+  const previous = iteration > 1 && config.iterative.aggregate && config.iterative.vision === 'keep' && options.aggregate !== false ? stageName('series', iteration - 1) : null;
   const concat = config.mdnrnn.concatEpisodes === true;
   const pad = config.mdnrnn.padEpisodeEnds && !concat ? config.mdnrnn.seqLen : 0;
   // A stream holds whole consecutive episodes, at least this many steps (many windows each).
